@@ -228,7 +228,8 @@ func Encode(doc *yaml.Node) ([]byte, error) {
 }
 
 // spellFlowNulls writes an empty null inside a flow collection as `null`:
-// the encoder would otherwise write it as ” and turn it into a string.
+// the encoder would otherwise write an empty quoted string, turning a
+// null into text.
 func spellFlowNulls(n *yaml.Node, inFlow bool) {
 	if n.Kind == yaml.ScalarNode && inFlow && n.Value == "" && n.ShortTag() == "!!null" {
 		n.Value = "null"
