@@ -244,3 +244,42 @@ func spellFlowNulls(n *yaml.Node, inFlow bool) {
 func Document(root *yaml.Node, head string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.DocumentNode, HeadComment: head, Content: []*yaml.Node{root}}
 }
+
+// Prune removes, recursively, mapping keys whose value is null, then keys
+// whose mapping became empty through that. It is applied to new documents
+// made from templates, where empty fields mean "not known"; documents a
+// person already wrote are never pruned.
+func Prune(n *yaml.Node) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.DocumentNode {
+		for _, c := range n.Content {
+			Prune(c)
+		}
+		return
+	}
+	if n.Kind == yaml.SequenceNode {
+		for _, c := range n.Content {
+			Prune(c)
+		}
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	out := n.Content[:0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
+			continue
+		}
+		hadContent := len(v.Content) > 0
+		Prune(v)
+		if v.Kind == yaml.MappingNode && hadContent && len(v.Content) == 0 {
+			continue
+		}
+		out = append(out, k, v)
+	}
+	n.Content = out
+}

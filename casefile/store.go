@@ -1,0 +1,4 @@
+package casefile
+
+// store is filled in when the commit engine lands.
+type store interface{}
