@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -221,36 +222,36 @@ func (u *refUpdate) restore() error {
 
 // createdDirs records folders made by mkdirAll so a rollback can remove
 // them again (innermost first).
-type createdDirs []string
+type createdDirs struct {
+	ops  dirOps
+	dirs []string
+}
 
 func (d *createdDirs) mkdirAll(dir string) error {
 	var missing []string
-	for p := dir; ; p = filepath.Dir(p) {
-		if _, err := os.Lstat(p); err == nil {
+	for p := dir; p != "." && filepath.Dir(p) != p; p = filepath.Dir(p) {
+		if _, err := d.ops.Lstat(p); err == nil {
 			break
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		missing = append(missing, p)
-		if filepath.Dir(p) == p {
-			break
-		}
 	}
-	for i := len(missing) - 1; i >= 0; i-- {
-		if err := os.Mkdir(missing[i], 0o777); err != nil {
+	for _, p := range slices.Backward(missing) {
+		if err := d.ops.Mkdir(p, 0o777); err != nil {
 			return err
 		}
-		*d = append(*d, missing[i])
+		d.dirs = append(d.dirs, p)
 	}
 	return nil
 }
 
 func (d *createdDirs) remove() error {
 	var errs []error
-	for i := len(*d) - 1; i >= 0; i-- {
-		errs = append(errs, os.Remove((*d)[i]))
+	for _, p := range slices.Backward(d.dirs) {
+		errs = append(errs, d.ops.Remove(p))
 	}
-	*d = nil
+	d.dirs = nil
 	return errors.Join(errs...)
 }
 
