@@ -10,7 +10,7 @@ import (
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
-	git "github.com/go-git/go-git/v5"
+	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -53,7 +53,7 @@ func Init(dir, defaultBranch string) (*Repo, error) {
 		return nil, fmt.Errorf("init: %w", err)
 	}
 	st, wtfs := storage(dir)
-	_, err := git.InitWithOptions(st, wtfs, git.InitOptions{DefaultBranch: branch})
+	_, err := gogit.InitWithOptions(st, wtfs, gogit.InitOptions{DefaultBranch: branch})
 	if cerr := st.Close(); err == nil {
 		err = cerr
 	}
@@ -82,9 +82,9 @@ func Open(dir string) (*Repo, error) {
 		return nil, fmt.Errorf("%w: %s/.git is not a folder (linked worktrees and submodules are not supported yet)", ErrNotRepository, root)
 	}
 	st, wtfs := storage(root)
-	if _, err := git.Open(st, wtfs); err != nil {
+	if _, err := gogit.Open(st, wtfs); err != nil {
 		st.Close()
-		if errors.Is(err, git.ErrRepositoryNotExists) {
+		if errors.Is(err, gogit.ErrRepositoryNotExists) {
 			return nil, fmt.Errorf("%w: %s", ErrNotRepository, root)
 		}
 		return nil, fmt.Errorf("open %s: %w", root, err)
