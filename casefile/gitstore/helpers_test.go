@@ -233,5 +233,3 @@ func lines(s string) []string {
 	}
 	return strings.Split(s, "\n")
 }
-
-
