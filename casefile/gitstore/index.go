@@ -424,10 +424,7 @@ func invalidateTree(src []byte, parent string, dirs map[string]bool, out *bytes.
 	if nul < 0 {
 		return nil, corrupt("TREE extension")
 	}
-	path := string(src[:nul])
-	if parent != "" || path != "" {
-		path = join(parent, path)
-	}
+	path := join(parent, string(src[:nul])) // the root's name is ""
 	sp := bytes.IndexByte(src[nul:], ' ')
 	nl := bytes.IndexByte(src[nul:], '\n')
 	if sp < 0 || nl < sp {
