@@ -199,4 +199,3 @@ func docBytes(rng *rand.Rand, kind string) []byte {
 	}
 	return []byte(b.String())
 }
-
