@@ -241,8 +241,7 @@ func (tx *applyTx) run(changes []Change) (plumbing.Hash, error) {
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
-		msg := tx.opts.Message
-		commit, err = r.writeObject(plumbing.CommitObject, encodeCommit(tree, head.tip, tx.opts.Author, msg))
+		commit, err = r.writeObject(plumbing.CommitObject, encodeCommit(tree, head.tip, tx.opts.Author, tx.opts.Message))
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}

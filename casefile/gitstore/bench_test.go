@@ -89,6 +89,39 @@ func BenchmarkCommit(b *testing.B) {
 	}
 }
 
+// BenchmarkDirty measures the check a command makes before writing to a
+// case: Dirty on one case folder (open, check, close), against
+// git status --porcelain limited to the same folder.
+func BenchmarkDirty(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("cases=%d", n), func(b *testing.B) {
+			dir, ids := benchRepo(b, n)
+			var gitNs float64
+			b.Run("git", func(b *testing.B) {
+				for i := range b.N {
+					run(b, dir, "status", "--porcelain", "--", caseDir(ids[i%len(ids)]))
+				}
+				gitNs = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			})
+			b.Run("gitstore", func(b *testing.B) {
+				for i := range b.N {
+					r, err := Open(dir)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := r.Dirty(caseDir(ids[i%len(ids)])); err != nil {
+						b.Fatal(err)
+					}
+					r.Close()
+				}
+				if gitNs > 0 {
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/gitNs, "x-git")
+				}
+			})
+		})
+	}
+}
+
 func run(b *testing.B, dir string, args ...string) {
 	b.Helper()
 	if out, err := gitErr(dir, args...); err != nil {
