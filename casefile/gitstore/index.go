@@ -137,6 +137,9 @@ func (x *gitIndex) parse(verify bool) error {
 			}
 			p += 2
 		}
+		if p > body {
+			return corrupt("entry %d truncated", i)
+		}
 		if x.version == 4 {
 			strip, k := varint(raw[p:body])
 			end := bytes.IndexByte(raw[p+k:body], 0)
