@@ -209,7 +209,7 @@ func (tx *applyTx) run(changes []Change) (plumbing.Hash, error) {
 	}
 	for _, c := range changes {
 		op := &fileOp{Change: c}
-		if _, op.existed, err = r.lstatPath(c.Path, false); err != nil {
+		if op.existed, err = r.lstatPath(c.Path); err != nil {
 			return plumbing.ZeroHash, err
 		}
 		if !c.Delete {

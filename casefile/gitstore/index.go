@@ -194,40 +194,35 @@ func varint(b []byte) (val, n int) {
 
 func (x *gitIndex) len() int { return len(x.offs) - 1 }
 
+// rawName returns entry i's path as stored (versions 2 and 3).
+func (x *gitIndex) rawName(i int) []byte {
+	off := x.offs[i]
+	p := off + entryFixed
+	flags := binary.BigEndian.Uint16(x.raw[off+60:])
+	if flags&flagExtended != 0 {
+		p += 2
+	}
+	nl := int(flags & nameMask)
+	if nl == nameMask {
+		nl = bytes.IndexByte(x.raw[p:], 0)
+	}
+	return x.raw[p : p+nl]
+}
+
 // name returns entry i's path.
 func (x *gitIndex) name(i int) string {
 	if x.names != nil {
 		return x.names[i]
 	}
-	off := x.offs[i]
-	p := off + entryFixed
-	flags := binary.BigEndian.Uint16(x.raw[off+60:])
-	if flags&flagExtended != 0 {
-		p += 2
-	}
-	nl := int(flags & nameMask)
-	if nl == nameMask {
-		nl = bytes.IndexByte(x.raw[p:], 0)
-	}
-	return string(x.raw[p : p+nl])
+	return string(x.rawName(i))
 }
 
-// cmpName compares entry i's name with s without allocating (v2/v3).
+// cmpName compares entry i's path with s.
 func (x *gitIndex) cmpName(i int, s string) int {
 	if x.names != nil {
 		return strings.Compare(x.names[i], s)
 	}
-	off := x.offs[i]
-	p := off + entryFixed
-	flags := binary.BigEndian.Uint16(x.raw[off+60:])
-	if flags&flagExtended != 0 {
-		p += 2
-	}
-	nl := int(flags & nameMask)
-	if nl == nameMask {
-		nl = bytes.IndexByte(x.raw[p:], 0)
-	}
-	return bytes.Compare(x.raw[p:p+nl], []byte(s))
+	return bytes.Compare(x.rawName(i), []byte(s))
 }
 
 // search returns the first entry whose name is >= s, and whether it is s.

@@ -50,35 +50,44 @@ func ancestors(p string) []string {
 	return out
 }
 
-// lstatPath reports what is on disk at p without following any symlink: it
-// checks every folder above p first. exists is false if p or a folder above
-// it is absent. A folder above p that is a symlink or not a folder is an
-// error wrapping ErrInvalidPath, and so is p itself when it is a symlink or
-// anything but a regular file (or, with dirOK, a folder).
-func (r *Repo) lstatPath(p string, dirOK bool) (fi fs.FileInfo, exists bool, err error) {
-	for _, a := range ancestors(p) {
+// lstatNoFollow returns what is at p on disk as git sees it, following no
+// symlink: nil if p or a folder above it is absent. If a folder above p is
+// a symlink or not a folder, blocker names it (and fi is nil).
+func (r *Repo) lstatNoFollow(p string) (fi fs.FileInfo, blocker string, err error) {
+	for _, a := range append(ancestors(p), p) {
 		fi, err := r.wt.Lstat(a)
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, false, nil
+			return nil, "", nil
 		}
 		if err != nil {
-			return nil, false, err
+			return nil, "", err
+		}
+		if a == p {
+			return fi, "", nil
 		}
 		if !fi.IsDir() {
-			return nil, false, fmt.Errorf("%w %q: %s is %s, not a folder", ErrInvalidPath, p, a, kind(fi))
+			return nil, a + " is " + kind(fi), nil
 		}
 	}
-	fi, err = r.wt.Lstat(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
+	return nil, "", nil
+}
+
+// lstatPath checks that Apply may write or delete p: every folder above it
+// is a real folder (or absent) and p is a regular file (or absent). exists
+// tells which. Anything else is an error wrapping ErrInvalidPath.
+func (r *Repo) lstatPath(p string) (exists bool, err error) {
+	fi, blocker, err := r.lstatNoFollow(p)
+	switch {
+	case err != nil:
+		return false, err
+	case blocker != "":
+		return false, fmt.Errorf("%w %q: %s, not a folder", ErrInvalidPath, p, blocker)
+	case fi == nil:
+		return false, nil
+	case !fi.Mode().IsRegular():
+		return false, fmt.Errorf("%w %q: it is %s, not a regular file", ErrInvalidPath, p, kind(fi))
 	}
-	if err != nil {
-		return nil, false, err
-	}
-	if !fi.Mode().IsRegular() && !(dirOK && fi.IsDir()) {
-		return nil, false, fmt.Errorf("%w %q: it is %s, not a regular file", ErrInvalidPath, p, kind(fi))
-	}
-	return fi, true, nil
+	return true, nil
 }
 
 func kind(fi fs.FileInfo) string {

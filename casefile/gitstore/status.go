@@ -115,7 +115,7 @@ func (r *Repo) Unstaged(paths ...string) ([]string, error) {
 			e := idx.entry(i)
 			s.entry = &e
 		}
-		if s.disk, err = r.lstatNoFollow(p); err != nil {
+		if s.disk, _, err = r.lstatNoFollow(p); err != nil {
 			return nil, err
 		}
 		if d, err := r.differsFromIndex(cfg, idx, p, s); err != nil {
@@ -145,27 +145,6 @@ func (r *Repo) readState() (gitConfig, *gitIndex, plumbing.Hash, error) {
 	return cfg, idx, tree, err
 }
 
-// lstatNoFollow returns what is at p on disk as git sees it: nil if p, or
-// a folder above it, is absent or not a folder.
-func (r *Repo) lstatNoFollow(p string) (fs.FileInfo, error) {
-	for _, a := range append(ancestors(p), p) {
-		fi, err := r.wt.Lstat(a)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if a == p {
-			return fi, nil
-		}
-		if !fi.IsDir() {
-			return nil, nil
-		}
-	}
-	return nil, nil
-}
-
 // walkTree calls fn for every non-folder entry at or below e (at path p).
 func (r *Repo) walkTree(e treeEntry, p string, fn func(string, treeEntry)) error {
 	if e.mode != filemode.Dir {
@@ -188,7 +167,7 @@ func (r *Repo) walkTree(e treeEntry, p string, fn func(string, treeEntry)) error
 // tree, without following symlinks, telling whether ignore rules match it.
 // Ignored folders are skipped unless the index tracks files inside them.
 func (r *Repo) walkDisk(cfg gitConfig, idx *gitIndex, prefix string, fn func(string, fs.FileInfo, bool)) error {
-	fi, err := r.lstatNoFollow(prefix)
+	fi, _, err := r.lstatNoFollow(prefix)
 	if fi == nil || err != nil {
 		return err
 	}
@@ -196,12 +175,12 @@ func (r *Repo) walkDisk(cfg gitConfig, idx *gitIndex, prefix string, fn func(str
 	ignored := false
 	for _, a := range append([]string{""}, ancestors(prefix)...) {
 		ign = append(ign, r.readIgnore(a)...)
-		if a != "" && gitignore.NewMatcher(ign).Match(strings.Split(a, "/"), true) {
+		if a != "" && matches(ign, a, true) {
 			ignored = true
 		}
 	}
 	if !fi.IsDir() {
-		fn(prefix, fi, ignored || gitignore.NewMatcher(ign).Match(strings.Split(prefix, "/"), false))
+		fn(prefix, fi, ignored || matches(ign, prefix, false))
 		return nil
 	}
 	// ignoredDirs holds the folders found ignored during the walk.
@@ -216,7 +195,7 @@ func (r *Repo) walkDisk(cfg gitConfig, idx *gitIndex, prefix string, fn func(str
 				return fs.SkipDir // a nested repository's own folder
 			}
 			ign = append(ign, r.readIgnore(p)...)
-			if parentIgnored || gitignore.NewMatcher(ign).Match(strings.Split(p, "/"), true) {
+			if parentIgnored || matches(ign, p, true) {
 				if len(idx.under(p)) == 0 {
 					return fs.SkipDir
 				}
@@ -231,9 +210,13 @@ func (r *Repo) walkDisk(cfg gitConfig, idx *gitIndex, prefix string, fn func(str
 		if err != nil {
 			return err
 		}
-		fn(p, info, parentIgnored || gitignore.NewMatcher(ign).Match(strings.Split(p, "/"), false))
+		fn(p, info, parentIgnored || matches(ign, p, false))
 		return nil
 	})
+}
+
+func matches(ps []gitignore.Pattern, p string, isDir bool) bool {
+	return gitignore.NewMatcher(ps).Match(strings.Split(p, "/"), isDir)
 }
 
 // ignoreBase returns the patterns of core.excludesFile (default
