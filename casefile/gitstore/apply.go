@@ -52,11 +52,13 @@ const (
 // files stay as they were. Contents are stored byte for byte: no
 // end-of-line conversion or .gitattributes filter is applied. Changes that
 // leave HEAD's tree as it is still make a commit; a caller that wants none
-// compares with [Repo.ReadHead] first. Apply overwrites the given paths whatever their
-// state; a caller that must not clobber a person's edits checks [Repo.Dirty]
-// or [Repo.Unstaged] first, under [Repo.Lock]. If the caller does not hold
-// the writer lock through this Repo, Apply takes it for the call, waiting
-// up to DefaultLockTimeout.
+// compares with [Repo.ReadHead] first.
+//
+// Apply overwrites the given paths whatever their state; a caller that must
+// not clobber a person's edits checks [Repo.Dirty] or [Repo.Unstaged]
+// first, under [Repo.Lock]. If the caller does not hold the writer lock
+// through this Repo, Apply takes it for the call, waiting up to
+// DefaultLockTimeout.
 //
 // The steps, in order:
 //
