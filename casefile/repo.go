@@ -562,3 +562,14 @@ func (r *Repo) NewDoc(rel string, k Kind) (*yamlx.Doc, error) {
 	}
 	return doc, nil
 }
+
+// DecodeDoc gives a parsed and checked document its typed view without
+// re-reading it, so problems found later keep the positions of the text the
+// person wrote.
+func DecodeDoc[T any](doc *yamlx.Doc) (*Doc[T], error) {
+	v, err := decode[T](doc.Root())
+	if err != nil {
+		return nil, diag.Invalid([]diag.Problem{decodeProblem(doc.Path)})
+	}
+	return &Doc[T]{Doc: doc, Data: v}, nil
+}

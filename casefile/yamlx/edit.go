@@ -245,8 +245,9 @@ func Document(root *yaml.Node, head string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.DocumentNode, HeadComment: head, Content: []*yaml.Node{root}}
 }
 
-// Prune removes, recursively, mapping keys whose value is null, then keys
-// whose mapping became empty through that. It is applied to new documents
+// Prune removes, recursively, mapping keys whose value is null or an empty
+// list, then keys whose mapping became empty through that (a mapping that
+// was empty to begin with, such as answers: {}, stays). It is applied to new documents
 // made from templates, where empty fields mean "not known"; documents a
 // person already wrote are never pruned.
 func Prune(n *yaml.Node) {
@@ -271,7 +272,7 @@ func Prune(n *yaml.Node) {
 	out := n.Content[:0]
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
+		if (v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null") || (v.Kind == yaml.SequenceNode && len(v.Content) == 0) {
 			continue
 		}
 		hadContent := len(v.Content) > 0

@@ -1,0 +1,54 @@
+# Everything a fresh machine with only Go needs: `make demo` and `make test`.
+GO          ?= go
+BIN         := $(CURDIR)/bin
+STATICCHECK := $(BIN)/staticcheck
+# Pinned; the Makefile installs it, nobody installs it by hand.
+STATICCHECK_VERSION := v0.8.2
+
+.PHONY: all build test lint unit demo bench fuzz readme clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/cases ./cmd/cases
+	$(GO) build -o $(BIN)/casegen ./cmd/casegen
+
+## test: vet, gofmt, staticcheck, the domain-boundary check, unit tests and
+## the testscript end-to-end tests of the real binary.
+test: lint unit
+
+unit:
+	$(GO) test ./...
+
+lint: $(STATICCHECK)
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(STATICCHECK) ./...
+	@leaks=$$($(GO) list -deps ./casefile/... | grep -E 'spf13/(cobra|viper)|olekukonko/tablewriter|golang.org/x/term' || true); \
+	  if [ -n "$$leaks" ]; then echo "casefile/ (the domain) must not import CLI packages:"; echo "$$leaks"; exit 1; fi
+
+$(STATICCHECK):
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+## demo: build, generate the demo repository (fixed seed) in a temporary
+## folder and run the main job on it.
+demo: build
+	@sh examples/demo.sh $(BIN)
+
+## bench: Go benchmarks on generated caseloads of 1,000 and 10,000 cases,
+## each beside its floor measured in the same run. Caseloads are cached in
+## .bench/ so the generator is not what is timed.
+bench:
+	CASES_BENCH_CACHE=$(CURDIR)/.bench $(GO) test -run '^$$' -bench . -benchmem -timeout 2h ./...
+
+## fuzz: run the fuzz targets for a while (not part of make test).
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./casefile/yamlx
+
+## readme: regenerate the README sections made from code tables.
+readme:
+	$(GO) run ./cmd/cases/internal/readmegen README.md
+
+clean:
+	rm -rf $(BIN)
