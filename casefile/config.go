@@ -65,7 +65,7 @@ type RiskModel struct {
 // RedFlagRule names answers to a question that force the critical level.
 type RedFlagRule struct {
 	Question string `yaml:"question"`
-	Answers  []any  `yaml:"answers"`
+	Answers  Values `yaml:"answers"`
 }
 
 // Thresholds are the lowest scores of the moderate, high and critical risk

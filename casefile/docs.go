@@ -196,16 +196,16 @@ type Interpreter struct {
 
 // Assessment is one assessments/<date>-<member>.yaml.
 type Assessment struct {
-	Member            string         `yaml:"member"`
-	Instrument        string         `yaml:"instrument"`
-	InstrumentVersion int            `yaml:"instrument-version"`
-	Date              string         `yaml:"date"`
-	Assessor          string         `yaml:"assessor"`
-	Interpreter       *Interpreter   `yaml:"interpreter"`
-	Answers           map[string]any `yaml:"answers"`
-	Strengths         []string       `yaml:"strengths"`
-	Priorities        []string       `yaml:"priorities"`
-	ClientView        string         `yaml:"client-view"`
+	Member            string       `yaml:"member"`
+	Instrument        string       `yaml:"instrument"`
+	InstrumentVersion int          `yaml:"instrument-version"`
+	Date              string       `yaml:"date"`
+	Assessor          string       `yaml:"assessor"`
+	Interpreter       *Interpreter `yaml:"interpreter"`
+	Answers           Answers      `yaml:"answers"`
+	Strengths         []string     `yaml:"strengths"`
+	Priorities        []string     `yaml:"priorities"`
+	ClientView        string       `yaml:"client-view"`
 }
 
 // Plan is plan.yaml.

@@ -20,6 +20,8 @@ type editOptions struct {
 	noCommit bool
 }
 
+func init() { register(newEditCmd) }
+
 func newEditCmd(f *factory) *cobra.Command {
 	opts := &editOptions{}
 	cmd := &cobra.Command{

@@ -30,6 +30,11 @@ func DefaultStreams() *Streams {
 	return s
 }
 
+// NewStreams wraps plain readers and writers (not a terminal).
+func NewStreams(in io.Reader, out, errOut io.Writer) *Streams {
+	return &Streams{In: in, Out: out, ErrOut: errOut}
+}
+
 // factory builds a command's dependencies lazily.
 type factory struct {
 	io    *Streams

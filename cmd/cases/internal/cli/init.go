@@ -17,6 +17,8 @@ type initOptions struct {
 	name        string
 }
 
+func init() { register(newInitCmd) }
+
 func newInitCmd(f *factory) *cobra.Command {
 	opts := &initOptions{}
 	cmd := &cobra.Command{

@@ -18,6 +18,8 @@ type listOptions struct {
 
 var listSorts = []string{"id", "opened", "stage", "worker", "program", "level", "risk", "last-note"}
 
+func init() { register(newListCmd) }
+
 func newListCmd(f *factory) *cobra.Command {
 	opts := &listOptions{}
 	cmd := &cobra.Command{

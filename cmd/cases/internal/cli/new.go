@@ -32,6 +32,8 @@ type newOptions struct {
 	safeMsg  bool
 }
 
+func init() { register(newNewCmd) }
+
 func newNewCmd(f *factory) *cobra.Command {
 	opts := &newOptions{}
 	cmd := &cobra.Command{

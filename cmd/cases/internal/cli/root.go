@@ -114,6 +114,12 @@ func isFlagError(err error) bool {
 
 type flagError struct{ error }
 
+// commands holds the constructor of every verb; each verb's file registers
+// itself in an init function, so adding a verb touches only its own file.
+var commands []func(*factory) *cobra.Command
+
+func register(newCmd func(*factory) *cobra.Command) { commands = append(commands, newCmd) }
+
 // Global flag values, read once in the root command.
 type globals struct {
 	repo    string
@@ -172,15 +178,9 @@ POSIX shell.`,
 	pf.Bool("no-color", false, "no color in output (also NO_COLOR)")
 	pf.String("as", "", "act as this staff member, by email or staff id (default: CASES_USER, then git user.email)")
 
-	root.AddCommand(
-		newInitCmd(f),
-		newNewCmd(f),
-		newShowCmd(f),
-		newListCmd(f),
-		newEditCmd(f),
-		newSchemaCmd(f),
-		newVersionCmd(f),
-	)
+	for _, newCmd := range commands {
+		root.AddCommand(newCmd(f))
+	}
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
 	for _, c := range root.Commands() {

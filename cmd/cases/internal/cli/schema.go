@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
+func init() { register(newSchemaCmd) }
+
 func newSchemaCmd(f *factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "schema",

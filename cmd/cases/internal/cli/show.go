@@ -14,6 +14,8 @@ type showOptions struct {
 	id string
 }
 
+func init() { register(newShowCmd) }
+
 func newShowCmd(f *factory) *cobra.Command {
 	opts := &showOptions{}
 	return &cobra.Command{

@@ -11,6 +11,8 @@ import (
 // version is set at build time with -ldflags "-X .../cli.version=v1.2.3".
 var version = ""
 
+func init() { register(newVersionCmd) }
+
 func newVersionCmd(f *factory) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
