@@ -12,18 +12,36 @@ import (
 	"github.com/casesproject/cases/casefile/yamlx"
 )
 
-// sections maps a generated section's name to what produces it.
-var sections = map[string]func() (string, error){
+// tables maps a generated table's name to what produces it. Areas add
+// their tables in their own files' init functions.
+var tables = map[string]func() (string, error){
 	"moves":  moves,
 	"guards": guards,
 	"rules":  rules,
-	"tour":   tour,
+}
+
+// sections maps every generated section's name to what produces it: the
+// tables, and one section per part of the tour.
+func sections() map[string]func() (string, error) {
+	all := map[string]func() (string, error){}
+	for name, gen := range tables {
+		all[name] = gen
+	}
+	for _, p := range parts {
+		name := "tour"
+		if p.name != "" {
+			name += "-" + p.name
+		}
+		all[name] = func() (string, error) { return tourSection(p.name) }
+	}
+	return all
 }
 
 var sectionRE = regexp.MustCompile(`(?s)(<!-- BEGIN generated:([a-z-]+) -->\n).*?(<!-- END generated:([a-z-]+) -->)`)
 
 // Generate fills every generated section of a README.
 func Generate(readme []byte) ([]byte, error) {
+	sections := sections()
 	var firstErr error
 	seen := map[string]bool{}
 	out := sectionRE.ReplaceAllFunc(readme, func(m []byte) []byte {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/casesproject/cases/cmd/cases/internal/cli"
@@ -23,7 +24,25 @@ type step struct {
 	hide  bool // run but do not show (setup)
 }
 
-// tourSteps is the tour, in order. Add steps for new commands here.
+// A part of the tour is rendered into its own README section,
+// generated:tour-NAME (the foundation part into generated:tour). All parts
+// run in order against the same repository, so a later part can use the
+// cases an earlier one opened. Each area adds its part in its own file:
+//
+//	func init() { register(part{order: 30, name: "assess", steps: ...}) }
+type part struct {
+	order int
+	name  string
+	steps []step
+}
+
+var parts []part
+
+func register(p part) { parts = append(parts, p) }
+
+func init() { register(part{order: 0, name: "", steps: tourSteps}) }
+
+// tourSteps is the foundation part: init, new, show, list.
 var tourSteps = []step{
 	{text: "Make a case repository. You become its first staff member; add colleagues to `cases.yaml`.",
 		cmd: "cases init clients --org 'Riverside Community Services' --program resettlement --program-name 'Refugee resettlement'"},
@@ -45,7 +64,8 @@ var tourSteps = []step{
 		cmd: "cases list --open --sort worker --format table"},
 }
 
-// tourFiles are written into the repository before the steps that use them.
+// tourFiles are written into the current folder before a step whose command
+// names them. Parts add their own files in their init functions.
 var tourFiles = map[string]string{
 	"intake.yaml": `date: 2026-11-20
 worker: ben
@@ -68,19 +88,37 @@ household:
 `,
 }
 
-// tour runs the steps and renders them as Markdown.
-func tour() (string, error) {
+// tourOutput caches one run of every part.
+var tourOutput map[string]string
+
+// tourSection returns the rendering of one part, running the whole tour
+// once.
+func tourSection(name string) (string, error) {
+	if tourOutput == nil {
+		out, err := tour()
+		if err != nil {
+			return "", err
+		}
+		tourOutput = out
+	}
+	return tourOutput[name], nil
+}
+
+// tour runs every part in order and renders each as Markdown.
+func tour() (map[string]string, error) {
+	sorted := slices.Clone(parts)
+	slices.SortStableFunc(sorted, func(a, b part) int { return a.order - b.order })
 	dir, err := os.MkdirTemp("", "cases-tour-")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer os.RemoveAll(dir)
 	home := filepath.Join(dir, ".home")
 	if err := os.MkdirAll(home, 0o755); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[user]\n\tname = Ana Ruiz\n\temail = ana@example.org\n[init]\n\tdefaultBranch = main\n"), 0o644); err != nil {
-		return "", err
+		return nil, err
 	}
 	restore := setenv(map[string]string{
 		"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config"), "GIT_CONFIG_NOSYSTEM": "1",
@@ -90,36 +128,43 @@ func tour() (string, error) {
 	wd, _ := os.Getwd()
 	defer os.Chdir(wd)
 	if err := os.Chdir(dir); err != nil {
-		return "", err
+		return nil, err
 	}
 
-	var b strings.Builder
-	for _, s := range tourSteps {
-		for name, content := range tourFiles {
-			if strings.Contains(s.cmd, name) {
-				if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
-					return "", err
+	rendered := map[string]string{}
+	for _, p := range sorted {
+		var b strings.Builder
+		for _, s := range p.steps {
+			for name, content := range tourFiles {
+				if strings.Contains(s.cmd, " "+name) {
+					if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+						return nil, err
+					}
 				}
 			}
-		}
-		out, code, err := run(s.cmd, s.stdin)
-		if err != nil {
-			return "", fmt.Errorf("%s: %w", s.cmd, err)
-		}
-		if s.hide {
-			if code != 0 {
-				return "", fmt.Errorf("%s: exit status %d: %s", s.cmd, code, out)
+			out, code, err := run(s.cmd, s.stdin)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", s.cmd, err)
 			}
-			continue
+			if s.hide {
+				if code != 0 {
+					return nil, fmt.Errorf("%s: exit status %d: %s", s.cmd, code, out)
+				}
+				continue
+			}
+			out = strings.ReplaceAll(out, dir, "~")
+			if s.text != "" {
+				b.WriteString(s.text + "\n\n")
+			}
+			fmt.Fprintf(&b, "```console\n$ %s\n%s", s.cmd, out)
+			if code != 0 {
+				fmt.Fprintf(&b, "$ echo $?\n%d\n", code)
+			}
+			b.WriteString("```\n\n")
 		}
-		out = strings.ReplaceAll(out, dir, "~")
-		fmt.Fprintf(&b, "%s\n\n```console\n$ %s\n%s", s.text, s.cmd, out)
-		if code != 0 {
-			fmt.Fprintf(&b, "$ echo $?\n%d\n", code)
-		}
-		b.WriteString("```\n\n")
+		rendered[p.name] = b.String()
 	}
-	return b.String(), nil
+	return rendered, nil
 }
 
 func run(cmdline, stdin string) (string, int, error) {
