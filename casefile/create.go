@@ -87,7 +87,7 @@ func Init(dir string, opts InitOptions) (*Repo, error) {
 		opts.Name, _, _ = strings.Cut(opts.Email, "@")
 	}
 	if _, err := g.Apply(changes, gitstore.CommitOptions{
-		Message: commitMessage("init", "", "create case repository"),
+		Message: CommitMessage("init", "", "create case repository"),
 		Author:  gitstore.Signature{Name: opts.Name, Email: opts.Email, When: opts.Now},
 	}); err != nil {
 		return nil, err

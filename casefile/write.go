@@ -251,7 +251,7 @@ func (r *Repo) Update(opts UpdateOptions, fn func(tx *Tx) error) (*Result, error
 		}
 	}
 	hash, err := st.Apply(tx.changes, gitstore.CommitOptions{
-		Message:  commitMessage(opts.Verb, tx.CaseID, tx.Summary),
+		Message:  CommitMessage(opts.Verb, tx.CaseID, tx.Summary),
 		Author:   gitstore.Signature{Name: opts.Actor.Name, Email: opts.Actor.Email, When: tx.now},
 		NoCommit: opts.NoCommit,
 	})
@@ -281,9 +281,9 @@ func cleanScope(paths []string) []string {
 	return slices.Compact(out)
 }
 
-// commitMessage formats "<verb> <case>: <summary>" with trailers that let
+// CommitMessage formats "<verb> <case>: <summary>" with trailers that let
 // history tools find a case's commits without diffing trees.
-func commitMessage(verb, caseID, summary string) string {
+func CommitMessage(verb, caseID, summary string) string {
 	var b strings.Builder
 	b.WriteString(verb)
 	if caseID != "" {
