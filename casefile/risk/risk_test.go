@@ -583,7 +583,7 @@ risk:
 		t.Errorf("reset: %+v", rec)
 	}
 	out = encode(t, doc)
-	doc, c = parseCase(t, out)
+	_, c = parseCase(t, out)
 	if Override(c) != nil || c.Level != "intensive" || len(c.LevelHistory) != 3 || c.LevelHistory[2].Source != SourceRisk {
 		t.Errorf("after reset: %s %v", c.Level, c.LevelHistory)
 	}
