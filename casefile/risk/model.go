@@ -25,7 +25,10 @@ func CheckModelDoc(doc *yamlx.Doc, m *casefile.RiskModel, ins *casefile.Instrume
 	add := func(msg string, path ...string) {
 		p := diag.Problem{Path: casefile.ConfigPath, Line: 1, Col: 1, Rule: RuleModel, Message: msg}
 		if doc != nil {
-			_, n, _ := yamlx.Find(doc.Node, append([]string{"risk"}, path...))
+			k, n, _ := yamlx.Find(doc.Node, append([]string{"risk"}, path...))
+			if k != nil {
+				n = k
+			}
 			p.Line, p.Col = yamlx.Line(n)
 		}
 		out = append(out, p)

@@ -35,6 +35,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/casesproject/cases/casefile"
 )
@@ -195,7 +196,7 @@ func Score(in Inputs) (*Result, error) {
 			return nil, &casefile.RefusedError{Rule: RuleInputs, Msg: fmt.Sprintf("more than one latest assessment of %s", a.Member)}
 		}
 		assessed[a.Member] = true
-		ms, err := scoreMember(ins, model, extra, a)
+		ms, err := scoreMember(ins, model, extra, a, ageOn(in.Intake.Member(a.Member), a.Date))
 		if err != nil {
 			return nil, err
 		}
@@ -251,9 +252,18 @@ func LevelFor(score float64, t casefile.Thresholds, redFlag bool) string {
 	return "low"
 }
 
-func scoreMember(ins *casefile.Instrument, model *casefile.RiskModel, extra map[string][]any, a casefile.Assessment) (MemberScore, error) {
+// ageOn is a member's age in whole years on a date, -1 when unknown.
+func ageOn(m *casefile.Member, date string) int {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return -1
+	}
+	return casefile.Age(m.DOB, d)
+}
+
+func scoreMember(ins *casefile.Instrument, model *casefile.RiskModel, extra map[string][]any, a casefile.Assessment, age int) (MemberScore, error) {
 	ms := MemberScore{Member: a.Member, Date: a.Date, InstrumentVersion: a.InstrumentVersion}
-	for _, p := range ins.CheckAnswers(a.Answers, -1) {
+	for _, p := range ins.CheckAnswers(a.Answers, age) {
 		switch {
 		case p.Rule == casefile.RuleAnswerRequired:
 			ms.Unanswered = append(ms.Unanswered, p.Question)

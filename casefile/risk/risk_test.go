@@ -588,3 +588,30 @@ risk:
 		t.Errorf("after reset: %s %v", c.Level, c.LevelHistory)
 	}
 }
+
+// Questions are required by the member's age on the assessment date: a
+// child's assessment leaves no required question unanswered.
+func TestUnansweredFollowsAge(t *testing.T) {
+	ins, model := defaults(t)
+	child := casefile.Answers{}
+	for k, v := range calm(ins) {
+		if q := ins.Question(k); q.AppliesAt(11) && (q.MinAge == nil || *q.MinAge <= 11) {
+			child[k] = v
+		}
+	}
+	intake := household("m1", "m2")
+	intake.Household[1].DOB = "2015-04-02"
+	a := casefile.Assessment{Member: "m2", Instrument: "needs", InstrumentVersion: 1, Date: "2026-11-24", Answers: child}
+	res, err := Score(Inputs{Instrument: ins, Model: model, Intake: intake, Latest: []casefile.Assessment{a}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := res.Members[0].Unanswered; len(u) != 0 {
+		t.Errorf("an eleven-year-old left %v unanswered", u)
+	}
+	intake.Household[1].DOB = ""
+	res, _ = Score(Inputs{Instrument: ins, Model: model, Intake: intake, Latest: []casefile.Assessment{a}})
+	if u := res.Members[0].Unanswered; !slices.Contains(u, "employment-status") {
+		t.Errorf("with no date of birth every required question applies; unanswered %v", u)
+	}
+}

@@ -136,20 +136,20 @@ func riskRun(f *factory, opts *riskOptions) error {
 	if err != nil {
 		return err
 	}
-	// Show the case as it now stands.
 	if rec.Changed {
 		c = recordedView(c, res, rec, actor.ID, at.Format(time.RFC3339))
 	}
-	if err := printRisk(f, format, r.Config, opts.id, c, res); err != nil {
-		return err
-	}
 	msg := f.io.Out
 	if format == "json" {
+		// The result as recorded, for scripts; the message goes to stderr.
+		if err := printRisk(f, format, r.Config, opts.id, c, res); err != nil {
+			return err
+		}
 		msg = f.io.ErrOut
 	}
 	switch {
 	case !rec.Changed:
-		fmt.Fprintf(msg, "The recorded risk is current (same result, same inputs digest); nothing written.\n")
+		fmt.Fprintf(msg, "The recorded risk is current (%s, score %s, same inputs digest); nothing written.\n", res.Level, num(res.Score))
 	case rec.Kept != nil:
 		fmt.Fprintf(msg, "Recorded risk %s (score %s) in case.yaml; the level stays %s, set by %s (override); --reset-level replaces it%s.\n",
 			res.Level, num(res.Score), rec.Level, rec.Kept.By, committed(result))
