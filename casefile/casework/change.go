@@ -39,8 +39,15 @@ type Change struct {
 	now   time.Time       // when there is no transaction (drafts)
 }
 
-// update runs fn on a case inside one Repo.Update, then the safety nets.
-// A closed case is refused unless allowClosed (reopen).
+// Update runs fn on a case inside one Repo.Update, then the safety nets;
+// a closed case is refused. Other commands that change a case (assess,
+// risk, level) can run through it to keep the same guarantees: c.Write adds
+// a document, c.After is the case as it will be.
+func Update(r *casefile.Repo, opts casefile.UpdateOptions, id string, fn func(c *Change) error) (*casefile.Result, error) {
+	return update(r, opts, id, false, fn)
+}
+
+// update is Update; allowClosed lets reopen change a closed case.
 func update(r *casefile.Repo, opts casefile.UpdateOptions, id string, allowClosed bool, fn func(c *Change) error) (*casefile.Result, error) {
 	if err := r.RequireValidConfig(); err != nil {
 		return nil, err
@@ -89,6 +96,17 @@ func names(fs []lifecycle.Failure) []string {
 		out[i] = f.Guard
 	}
 	return out
+}
+
+// NewDoc starts a document at rel from its kind's template (empty fields
+// are dropped when it is written).
+func (c *Change) NewDoc(rel string, k casefile.Kind) (*yamlx.Doc, error) {
+	doc, err := c.Repo.NewDoc(rel, k)
+	if err != nil {
+		return nil, err
+	}
+	c.fresh[rel] = true
+	return doc, nil
 }
 
 // Doc returns a case document of a fixed-name kind as a node tree to
