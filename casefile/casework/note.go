@@ -3,6 +3,7 @@ package casework
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +70,7 @@ func AddNote(r *casefile.Repo, opts casefile.UpdateOptions, id string, in NoteIn
 	out := &Outcome{}
 	var err error
 	out.Result, err = update(r, opts, id, false, func(c *Change) error {
+		var err error
 		at := in.At
 		if at.IsZero() {
 			at = c.Now()
@@ -78,11 +80,17 @@ func AddNote(r *casefile.Repo, opts casefile.UpdateOptions, id string, in NoteIn
 			return fmt.Errorf("a note cannot be dated in the future")
 		}
 		at = at.In(c.Now().Location()).Truncate(time.Second)
-		noteID, err := casefile.NoteID(at, r.Rand)
-		if err != nil {
-			return err
+		// A note is never overwritten: draw again should the name be taken.
+		var noteID, rel string
+		for {
+			if noteID, err = casefile.NoteID(at, r.Rand); err != nil {
+				return err
+			}
+			rel = casefile.NotePath(id, noteID)
+			if !slices.Contains(c.After.Files, rel) {
+				break
+			}
 		}
-		rel := casefile.NotePath(id, noteID)
 		doc, err := r.NewDoc(rel, casefile.KindNote)
 		if err != nil {
 			return err
