@@ -82,7 +82,10 @@ func AddNote(r *casefile.Repo, opts casefile.UpdateOptions, id string, in NoteIn
 		at = at.In(c.Now().Location()).Truncate(time.Second)
 		// A note is never overwritten: draw again should the name be taken.
 		var noteID, rel string
-		for {
+		for try := 0; ; try++ {
+			if try == 100 {
+				return fmt.Errorf("could not find a free note name")
+			}
 			if noteID, err = casefile.NoteID(at, r.Rand); err != nil {
 				return err
 			}
