@@ -7,7 +7,10 @@
 // moves on (a reassessment does not undo "risk recorded"), so validate can
 // check that a case's stage agrees with its documents at any time: a stage
 // requires every guard on the way to it (Requirements), except the guards a
-// forced move overrode, which the stage history names.
+// forced move overrode, which the stage history names. One exception:
+// risk-recorded turns false when a member is assessed for the first time
+// after the risk was recorded (only possible once household-assessed was
+// forced over); the risk must then be recorded again in the same change.
 package lifecycle
 
 import (
