@@ -84,6 +84,7 @@ type Deadlines struct {
 	ReferralResponseDays   int `yaml:"referral-response-days"`
 	HighRiskContactDays    int `yaml:"high-risk-contact-days"`
 	DueWindowDays          int `yaml:"due-window-days"`
+	GoalMaxDays            int `yaml:"goal-max-days"`
 	FutureToleranceMinutes int `yaml:"future-tolerance-minutes"`
 }
 
@@ -125,6 +126,7 @@ func (c *Config) applyDefaults() {
 	setInt(&d.ReferralResponseDays, 14)
 	setInt(&d.HighRiskContactDays, 7)
 	setInt(&d.DueWindowDays, 14)
+	setInt(&d.GoalMaxDays, 365)
 	setInt(&d.FutureToleranceMinutes, 10)
 	m := &c.Maturity
 	setFloat(&m.Mature, 0.9)

@@ -167,6 +167,21 @@ func (tx *Tx) Write(rel string, data []byte) error {
 	return nil
 }
 
+// Delete removes a file in the change (its content stays in git history).
+func (tx *Tx) Delete(rel string) error {
+	if err := CheckRelPath(rel); err != nil {
+		return err
+	}
+	for i := range tx.changes {
+		if tx.changes[i].Path == rel {
+			tx.changes[i] = gitstore.Change{Path: rel, Delete: true}
+			return nil
+		}
+	}
+	tx.changes = append(tx.changes, gitstore.Change{Path: rel, Delete: true})
+	return nil
+}
+
 // WriteDoc encodes a document and adds it to the change after checking it
 // once more through the strict reader and its schema: a command can never
 // write a document that validate would refuse on its own.

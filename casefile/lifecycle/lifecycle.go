@@ -7,7 +7,10 @@
 // moves on (a reassessment does not undo "risk recorded"), so validate can
 // check that a case's stage agrees with its documents at any time: a stage
 // requires every guard on the way to it (Requirements), except the guards a
-// forced move overrode, which the stage history names.
+// forced move overrode, which the stage history names. One exception:
+// risk-recorded turns false when a member is assessed for the first time
+// after the risk was recorded (only possible once household-assessed was
+// forced over); the risk must then be recorded again in the same change.
 package lifecycle
 
 import (
@@ -44,11 +47,11 @@ var Guards = []Guard{
 	{IntakeEligibleConsented, "the intake records the client as eligible for the case's program and consenting to services", "intake.yaml", intakeEligibleConsented},
 	{HouseholdAssessed, "every household member has at least one assessment", "assessments/<date>-<member>.yaml", householdAssessed},
 	{RiskRecorded, "a risk score is recorded in case.yaml, on or after the day the last member's first assessment was done", "case.yaml (cases risk ID --record)", riskRecorded},
-	{PlanSMART, "the plan has at least one goal, and every goal that is not dropped has a measure, a target, an owner and a due date", "plan.yaml", planSMART},
-	{AgreementSigned, "the plan's agreement states the worker's and the client's roles and is signed by both", "plan.yaml (agreement)", agreementSigned},
-	{ServicesUnderWay, "some service has started: a task in progress or done, a referral accepted or completed, or a service note", "plan.yaml or notes/", servicesUnderWay},
-	{ClosureComplete, "closure.yaml records a date and reason and reviews every goal of the plan; an ineligible client was referred out", "closure.yaml", closureComplete},
-	{FollowUpScheduled, "closure.yaml schedules at least one follow-up check-in", "closure.yaml (follow-up)", followUpScheduled},
+	{PlanSMART, "the plan has at least one goal, and every goal that is not dropped has a measure, a target, an owner and a due date", "plan.yaml (cases plan ID goal)", planSMART},
+	{AgreementSigned, "the plan's agreement states the worker's and the client's roles and is signed by both", "plan.yaml (cases plan ID agreement, cases plan ID sign)", agreementSigned},
+	{ServicesUnderWay, "some service has started: a task in progress or done, a referral that was ever accepted or completed, or a service note", "plan.yaml or notes/ (cases plan, cases note --type service)", servicesUnderWay},
+	{ClosureComplete, "closure.yaml records a date and reason and reviews every goal of the plan; an ineligible client was referred out", "closure.yaml (cases close)", closureComplete},
+	{FollowUpScheduled, "closure.yaml schedules at least one follow-up check-in", "closure.yaml (cases close --check-in DATE)", followUpScheduled},
 }
 
 // GuardByName returns the guard with the name.
@@ -134,7 +137,7 @@ type Failure struct {
 
 // Message says what is missing and which file to fix.
 func (f Failure) Message() string {
-	return strings.Join(f.Missing, "; ") + " (fix " + f.File + ")"
+	return strings.Join(f.Missing, "; ") + "; fix " + f.File
 }
 
 // Evaluate checks the named guards on a case folder.
@@ -242,7 +245,7 @@ func householdAssessed(f *casefile.Folder) []string {
 
 func riskRecorded(f *casefile.Folder) []string {
 	if f.Case == nil || f.Case.Data.Risk == nil {
-		return []string{"no risk recorded (run cases risk ID --record)"}
+		return []string{"no risk recorded"}
 	}
 	at, err := time.Parse(time.RFC3339, f.Case.Data.Risk.At)
 	if err != nil {
@@ -354,9 +357,16 @@ func servicesUnderWay(f *casefile.Folder) []string {
 				return nil
 			}
 		}
+		// A referral that was ever accepted or completed counts even when
+		// it ended otherwise later, so the guard stays true once true.
 		for _, r := range f.Plan.Data.Referrals {
-			if r.Status == "accepted" || r.Status == "completed" {
+			if startedReferral(r.Status) {
 				return nil
+			}
+			for _, h := range r.History {
+				if startedReferral(h.Status) {
+					return nil
+				}
 			}
 		}
 	}
@@ -367,6 +377,8 @@ func servicesUnderWay(f *casefile.Folder) []string {
 	}
 	return []string{"no task in progress or done, no referral accepted or completed, and no service note"}
 }
+
+func startedReferral(status string) bool { return status == "accepted" || status == "completed" }
 
 func closureComplete(f *casefile.Folder) []string {
 	if f.Closure == nil {

@@ -2,7 +2,9 @@ package lifecycle
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/casesproject/cases/casefile"
 )
@@ -49,5 +51,81 @@ func TestStageFailures(t *testing.T) {
 	fails := StageFailures(f)
 	if len(fails) != 1 || fails[0].Guard != HouseholdAssessed || fails[0].Missing[0] != "no assessment of m2" {
 		t.Fatalf("got %+v; want only household-assessed for m2 (risk-recorded was forced)", fails)
+	}
+}
+
+func TestNeedsAddsTheStageRequirementsLessOverrides(t *testing.T) {
+	c := &casefile.Case{Stage: "intake", StageHistory: []casefile.StageMove{{To: "intake"}}}
+	if got, want := Needs(c, "planning"), []string{IntakeEligibleConsented, HouseholdAssessed, RiskRecorded}; !slices.Equal(got, want) {
+		t.Errorf("intake -> planning needs %v, want %v", got, want)
+	}
+	c = &casefile.Case{Stage: "monitoring", StageHistory: []casefile.StageMove{{To: "intake"}, {From: "intake", To: "monitoring", Forced: true, Guards: []string{PlanSMART, RiskRecorded}}}}
+	if got, want := Needs(c, "planning"), []string{IntakeEligibleConsented, HouseholdAssessed}; !slices.Equal(got, want) {
+		t.Errorf("monitoring -> planning needs %v, want %v", got, want)
+	}
+	if got, want := Needs(&casefile.Case{Stage: "follow-up"}, "closed"), []string{ClosureComplete}; !slices.Equal(got, want) {
+		t.Errorf("follow-up -> closed needs %v, want %v", got, want)
+	}
+}
+
+// A referral that was accepted keeps services-under-way true after it
+// ends as a no-show, so the guard stays true once true.
+func TestServicesUnderWayReadsReferralHistory(t *testing.T) {
+	f := &casefile.Folder{Plan: &casefile.Doc[casefile.Plan]{Data: casefile.Plan{Referrals: []casefile.Referral{{ID: "r1", Status: "no-show",
+		History: []casefile.ReferralStatus{{Status: "sent"}, {Status: "accepted"}, {Status: "no-show"}}}}}}}
+	if fails := Evaluate(f, []string{ServicesUnderWay}); len(fails) != 0 {
+		t.Errorf("got %+v; want the guard to hold", fails)
+	}
+	f.Plan.Data.Referrals[0].History = f.Plan.Data.Referrals[0].History[:1]
+	f.Plan.Data.Referrals[0].Status = "declined"
+	if fails := Evaluate(f, []string{ServicesUnderWay}); len(fails) != 1 {
+		t.Errorf("a referral only ever sent then declined must not count: %+v", fails)
+	}
+}
+
+func TestGuardErrorNamesEachGuardAndTheFix(t *testing.T) {
+	err := &GuardError{Case: "2026-11-AAAAA", From: "planning", To: "delivery", Failures: []Failure{
+		{Guard: PlanSMART, File: "plan.yaml", Missing: []string{"goal g1: no measure"}},
+		{Guard: AgreementSigned, File: "plan.yaml", Missing: []string{"not signed by the client", "not signed by the worker"}},
+	}}
+	want := "case 2026-11-AAAAA cannot move from planning to delivery:\n" +
+		"  plan-smart: goal g1: no measure; fix plan.yaml\n" +
+		"  agreement-signed: not signed by the client; not signed by the worker; fix plan.yaml\n" +
+		"fix the documents, or override with --force --reason TEXT (the stage history records it)"
+	if err.Error() != want {
+		t.Errorf("got\n%s\nwant\n%s", err.Error(), want)
+	}
+	if !err.Refused() || err.Rule() != PlanSMART {
+		t.Errorf("Refused %v, Rule %s", err.Refused(), err.Rule())
+	}
+	notMove := &GuardError{Case: "x", From: "intake", To: "delivery", NotMove: true}
+	if !strings.HasPrefix(notMove.Error(), "lifecycle-move: intake -> delivery is not an allowed move; from intake a case may move to assessment, closed, follow-up") {
+		t.Errorf("got %s", notMove.Error())
+	}
+}
+
+func TestCheckGoals(t *testing.T) {
+	today := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	p := &casefile.Plan{Goals: []casefile.Goal{
+		{ID: "g1", Measure: "m", Target: "t", Owner: "client", Due: "2027-01-01", Status: "in-progress"},
+		{ID: "g2", Owner: "partner", Due: "2026-11-01", Status: "not-started"},
+		{ID: "g3", Measure: "m", Target: "t", Owner: "client", Due: "2026-11-01", Status: "met"},
+		{ID: "g4", Status: "dropped"},
+		{ID: "g5", Measure: "m", Target: "t", Owner: "worker", Due: "2028-01-01", Status: "not-started"},
+	}}
+	got := CheckGoals(p, today, 365)
+	want := map[string][]string{
+		"g1": nil,
+		"g2": {"no measure", "no target", "owner is a partner but no partner is named", "due date has passed"},
+		"g3": nil,
+		"g5": {"due date is more than 365 days away"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d reports, want %d (dropped goals are left out): %+v", len(got), len(want), got)
+	}
+	for _, r := range got {
+		if !slices.Equal(r.Gaps, want[r.Goal]) {
+			t.Errorf("%s: gaps %q, want %q", r.Goal, r.Gaps, want[r.Goal])
+		}
 	}
 }

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"time"
 
@@ -52,6 +54,12 @@ func newFactory(s *Streams) *factory {
 		if t, err := time.Parse(time.RFC3339, now); err == nil {
 			f.clock = func() time.Time { return t }
 		}
+	}
+	// CASES_SEED makes random suffixes (case ids, note names) repeatable,
+	// for the same tests and demo. Never set it in real use: two clones
+	// with the same seed would pick the same names.
+	if seed := os.Getenv("CASES_SEED"); seed != "" {
+		f.rand = rand.NewChaCha8(sha256.Sum256([]byte(seed)))
 	}
 	return f
 }

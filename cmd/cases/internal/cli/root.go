@@ -35,6 +35,9 @@ func Main() int {
 func Run(args []string, io *Streams) int {
 	f := newFactory(io)
 	root := newRootCmd(f)
+	for _, rewrite := range rewriters {
+		args = rewrite(root, args)
+	}
 	root.SetArgs(args)
 	root.SetIn(io.In)
 	root.SetOut(io.Out)

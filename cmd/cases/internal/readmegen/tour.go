@@ -122,7 +122,7 @@ func tour() (map[string]string, error) {
 	}
 	restore := setenv(map[string]string{
 		"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config"), "GIT_CONFIG_NOSYSTEM": "1",
-		"CASES_NOW": "2026-11-24T10:00:00Z", "GIT_AUTHOR_DATE": "2026-11-24T09:00:00Z", "GIT_COMMITTER_DATE": "2026-11-24T09:00:00Z", "CASES_USER": "", "NO_COLOR": "1", "EDITOR": "true", "VISUAL": "",
+		"CASES_NOW": "2026-11-24T10:00:00Z", "CASES_SEED": "tour", "GIT_AUTHOR_DATE": "2026-11-24T09:00:00Z", "GIT_COMMITTER_DATE": "2026-11-24T09:00:00Z", "CASES_USER": "", "NO_COLOR": "1", "EDITOR": "true", "VISUAL": "",
 	})
 	defer restore()
 	wd, _ := os.Getwd()
