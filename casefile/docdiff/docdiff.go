@@ -37,6 +37,8 @@ type Change struct {
 	New   any // the value after; nil when removed
 	Line  int // where it is in the document after (before, for a removal)
 	Field string
+
+	oldNode, newNode *yaml.Node // for showing maps in the document's key order
 }
 
 // Diff compares two documents' top-level nodes (nil for a document that
@@ -71,22 +73,22 @@ func (d *differ) node(path, field string, a, b *yaml.Node) {
 			d.mapping(path, emptyMap, b)
 			return
 		}
-		if b.Kind == yaml.SequenceNode && keyOf(field, b.Content) != "" {
+		if b.Kind == yaml.SequenceNode && len(b.Content) > 0 && !allScalars(b) {
 			d.sequence(path, field, emptySeq, b)
 			return
 		}
-		d.add(Change{Path: path, Op: Added, New: yamlx.Value(b), Line: b.Line, Field: field})
+		d.add(Change{Path: path, Op: Added, New: yamlx.Value(b), Line: b.Line, Field: field, newNode: b})
 		return
 	case b == nil:
 		if a.Kind == yaml.MappingNode && path == "" {
 			d.mapping(path, a, emptyMap)
 			return
 		}
-		if a.Kind == yaml.SequenceNode && keyOf(field, a.Content) != "" {
+		if a.Kind == yaml.SequenceNode && len(a.Content) > 0 && !allScalars(a) {
 			d.sequence(path, field, a, emptySeq)
 			return
 		}
-		d.add(Change{Path: path, Op: Removed, Old: yamlx.Value(a), Line: a.Line, Field: field})
+		d.add(Change{Path: path, Op: Removed, Old: yamlx.Value(a), Line: a.Line, Field: field, oldNode: a})
 		return
 	}
 	switch {
@@ -97,7 +99,7 @@ func (d *differ) node(path, field string, a, b *yaml.Node) {
 	default:
 		va, vb := yamlx.Value(a), yamlx.Value(b)
 		if !reflect.DeepEqual(va, vb) {
-			d.add(Change{Path: path, Op: Changed, Old: va, New: vb, Line: b.Line, Field: field})
+			d.add(Change{Path: path, Op: Changed, Old: va, New: vb, Line: b.Line, Field: field, oldNode: a, newNode: b})
 		}
 	}
 }

@@ -22,13 +22,13 @@ func lines(cs []Change, full bool) string {
 	for _, c := range cs {
 		b.WriteString(string(c.Op) + " " + c.Path + ":")
 		if c.Op != Added {
-			b.WriteString(" " + Show(c, c.Old, full))
+			b.WriteString(" " + c.ShowOld(full))
 		}
 		if c.Op == Changed {
 			b.WriteString(" ->")
 		}
 		if c.Op != Removed {
-			b.WriteString(" " + Show(c, c.New, full))
+			b.WriteString(" " + c.ShowNew(full))
 		}
 		b.WriteString("\n")
 	}
@@ -53,7 +53,7 @@ func TestDiff(t *testing.T) {
   - {id: g1, status: in-progress, domain: housing}
   - {id: g2, status: met, domain: income}
 `,
-			want: "added goals[g3]: {id: g3, domain: legal, status: not-started}\nchanged goals[g2].status: in-progress -> met\n",
+			want: "added goals[g3]: {id: g3, status: not-started, domain: legal}\nchanged goals[g2].status: in-progress -> met\n",
 		},
 		{
 			name: "histories grow by position; a removed item is one change",
@@ -80,7 +80,7 @@ removed tasks[t1]: {id: t1, goal: g1}
 			name: "closure goals by goal id, eligibility by program",
 			old:  "goals:\n  - {goal: g1, result: met}\n  - {goal: g2, result: not-met}\neligibility:\n  - {program: shelter, eligible: false}\n",
 			new:  "goals:\n  - {goal: g2, result: partly-met}\n  - {goal: g1, result: met}\neligibility:\n  - {program: food, eligible: true}\n  - {program: shelter, eligible: true}\n",
-			want: "changed goals[g2].result: not-met -> partly-met\nadded eligibility[food]: {eligible: true, program: food}\nchanged eligibility[shelter].eligible: false -> true\n",
+			want: "changed goals[g2].result: not-met -> partly-met\nadded eligibility[food]: {program: food, eligible: true}\nchanged eligibility[shelter].eligible: false -> true\n",
 		},
 		{
 			name: "names show their initial, contact details are masked, text is shortened",
@@ -127,7 +127,7 @@ removed tasks[t1]: {id: t1, goal: g1}
 func TestAddedDocumentListsItsFieldsAndMembers(t *testing.T) {
 	doc := root(t, "date: 2026-11-24\nhousehold:\n  - {id: m1, relationship: self, name: {given: Amina}}\n  - {id: m2, relationship: child}\n")
 	got := lines(Diff(nil, doc.Root()), false)
-	want := "added date: 2026-11-24\nadded household[m1]: {id: m1, name: {given: A.}, relationship: self}\nadded household[m2]: {id: m2, relationship: child}\n"
+	want := "added date: 2026-11-24\nadded household[m1]: {id: m1, relationship: self, name: {given: A.}}\nadded household[m2]: {id: m2, relationship: child}\n"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
@@ -176,14 +176,14 @@ func TestFindConflictNamesTheFields(t *testing.T) {
 func TestDocs(t *testing.T) {
 	dir := "cases/2026-11/2026-11-K7Q3M/"
 	old := map[string][]byte{
-		dir + "case.yaml":   []byte("stage: intake\n"),
-		dir + "intake.yaml": []byte("date: 2026-11-24\n"),
+		dir + "case.yaml":                         []byte("stage: intake\n"),
+		dir + "intake.yaml":                       []byte("date: 2026-11-24\n"),
 		dir + "notes/20261124T100000Z-ABCDE.yaml": []byte("text: hi\n"),
 		dir + "closure.yaml":                      []byte("date: 2026-11-24\n"),
 	}
 	new := map[string][]byte{
-		dir + "case.yaml":   []byte("stage: assessment\n"),
-		dir + "intake.yaml": []byte("# reviewed\ndate: 2026-11-24\n"),
+		dir + "case.yaml":                         []byte("stage: assessment\n"),
+		dir + "intake.yaml":                       []byte("# reviewed\ndate: 2026-11-24\n"),
 		dir + "notes/20261124T100000Z-ABCDE.yaml": []byte("text: [\n"),
 		dir + "plan.yaml":                         []byte("goals: []\n"),
 	}

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/casesproject/cases/casefile/yamlx"
+	"go.yaml.in/yaml/v3"
 )
 
 // Class says how much of a field's value may be shown.
@@ -60,12 +63,47 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // ShortText is how many characters of free text are shown.
 const ShortText = 20
 
-// Show renders the value of a change for a reader: plain values as they
-// are, free text shortened, identifying values masked (all of it as it is
-// when full). Maps and lists are shown in YAML flow style, each field by
-// its own class.
-func Show(c Change, v any, full bool) string {
+// ShowOld renders the value before a change for a reader: plain values
+// as they are, free text shortened, identifying values masked (all of it
+// as it is when full). Maps and lists are shown in YAML flow style, in the
+// document's key order, each field by its own class.
+func (c Change) ShowOld(full bool) string { return c.show(c.Old, c.oldNode, full) }
+
+// ShowNew renders the value after a change (see ShowOld).
+func (c Change) ShowNew(full bool) string { return c.show(c.New, c.newNode, full) }
+
+func (c Change) show(v any, n *yaml.Node, full bool) string {
+	if n != nil {
+		v = ordered(n)
+	}
 	return show(classAt(c.Path, c.Field), c.Field, v, full)
+}
+
+// orderedMap is a map with its keys in document order.
+type orderedMap struct {
+	keys []string
+	vals map[string]any
+}
+
+// ordered is yamlx.Value keeping the key order of mappings.
+func ordered(n *yaml.Node) any {
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := orderedMap{vals: map[string]any{}}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			m.keys = append(m.keys, k)
+			m.vals[k] = ordered(n.Content[i+1])
+		}
+		return m
+	case yaml.SequenceNode:
+		s := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			s[i] = ordered(c)
+		}
+		return s
+	}
+	return yamlx.Value(n)
 }
 
 // classAt is the class of the field at path: answers take the answers'
@@ -87,15 +125,9 @@ func show(class Class, field string, v any, full bool) string {
 			keys = append(keys, k)
 		}
 		slices.SortFunc(keys, fieldOrder)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			c := ClassOf(k)
-			if c == Plain && field == "answers" {
-				c = Text // an answer's class depends on its value (below)
-			}
-			parts[i] = k + ": " + show(max(c, classUnder(class, k)), k, x[k], full)
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
+		return showMap(class, field, orderedMap{keys, x}, full)
+	case orderedMap:
+		return showMap(class, field, x, full)
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
@@ -126,6 +158,18 @@ func show(class Class, field string, v any, full bool) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return fmt.Sprint(v)
+}
+
+func showMap(class Class, field string, m orderedMap, full bool) string {
+	parts := make([]string, len(m.keys))
+	for i, k := range m.keys {
+		c := ClassOf(k)
+		if c == Plain && field == "answers" {
+			c = Text // an answer's class depends on its value (see show)
+		}
+		parts[i] = k + ": " + show(max(c, classUnder(class, k)), k, m.vals[k], full)
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
 }
 
 // classUnder is the class a whole map passes to its fields: a name map is

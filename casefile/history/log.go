@@ -9,8 +9,8 @@ import (
 
 // LogOptions select the commits of a log.
 type LogOptions struct {
-	CaseID string                              // only commits that touched this case ("" for all)
-	Since  time.Time                           // only commits made at or after this time (zero: all)
+	CaseID string                             // only commits that touched this case ("" for all)
+	Since  time.Time                          // only commits made at or after this time (zero: all)
 	Match  func(ci *gitstore.CommitInfo) bool // only commits it accepts (nil: all)
 }
 
