@@ -93,18 +93,44 @@ func marker(line []byte, m string) bool {
 	return ok && (len(rest) == 0 || rest[0] == ' ' || rest[0] == '\n' || rest[0] == '\r')
 }
 
-// Message says what to do about the conflict in file, in case terms.
+// Message says what to do about the conflict in file, in case terms: for
+// a field, keep one of the two versions; for a history both sides added
+// to (stage-history, level-history, a referral's history), keep both new
+// entries.
 func (c *Conflict) Message(file string) string {
-	name := path.Base(file)
-	what := "the conflicting lines"
-	switch n := len(c.Fields); {
-	case n == 1:
-		what = c.Fields[0]
-	case n > 1 && n <= 4:
-		what = strings.Join(c.Fields[:n-1], ", ") + " and " + c.Fields[n-1]
-	case n > 4:
-		what = strings.Join(c.Fields[:3], ", ") + " and " + strconv.Itoa(n-3) + " more fields"
+	var fields, histories []string
+	for _, f := range c.Fields {
+		if m := historyRE.FindStringSubmatch(f); m != nil {
+			if !slices.Contains(histories, m[1]) {
+				histories = append(histories, m[1])
+			}
+			continue
+		}
+		fields = append(fields, f)
 	}
-	return "unresolved merge conflict in " + name + ": keep one of the two versions of " + what +
-		", delete the lines <<<<<<<, ======= and >>>>>>>, then commit"
+	var what []string
+	if len(fields) > 0 {
+		what = append(what, "keep one of the two versions of "+list(fields))
+	}
+	if len(histories) > 0 {
+		what = append(what, "keep the new entries of "+list(histories)+" from both sides, in time order")
+	}
+	if len(what) == 0 {
+		what = append(what, "keep one of the two versions of the conflicting lines")
+	}
+	return "unresolved merge conflict in " + path.Base(file) + ": " + strings.Join(what, "; ") +
+		"; delete the lines <<<<<<<, ======= and >>>>>>>, then commit"
+}
+
+var historyRE = regexp.MustCompile(`^(.*history)\[[0-9]+\]`)
+
+func list(xs []string) string {
+	switch n := len(xs); {
+	case n == 1:
+		return xs[0]
+	case n <= 4:
+		return strings.Join(xs[:n-1], ", ") + " and " + xs[n-1]
+	default:
+		return strings.Join(xs[:3], ", ") + " and " + strconv.Itoa(n-3) + " more fields"
+	}
 }

@@ -154,7 +154,7 @@ func TestFindConflictNamesTheFields(t *testing.T) {
 		t.Errorf("fields %v", c.Fields)
 	}
 	msg := c.Message("cases/2026-11/2026-11-K7Q3M/plan.yaml")
-	want := "unresolved merge conflict in plan.yaml: keep one of the two versions of goals[g2].status, delete the lines <<<<<<<, ======= and >>>>>>>, then commit"
+	want := "unresolved merge conflict in plan.yaml: keep one of the two versions of goals[g2].status; delete the lines <<<<<<<, ======= and >>>>>>>, then commit"
 	if msg != want {
 		t.Errorf("message %q", msg)
 	}
