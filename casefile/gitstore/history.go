@@ -18,10 +18,46 @@ import (
 )
 
 // The read side of history: commits, trees and blobs read as raw objects
-// and parsed here (go-git's object decoders are not needed, and its
-// path-filtered Log is far too slow on a case repository: see
-// shared/GIT-PERFORMANCE.md). Callers walk history themselves, touching
+// and parsed here. go-git's object decoders are not needed, and its
+// path-filtered Log is far too slow on a case repository (see
+// shared/GIT-PERFORMANCE.md): callers walk history themselves, touching
 // only the trees on the paths they care about.
+
+// Reader reads a repository's history: commits, trees and blobs by id,
+// and revisions. It reads pack and loose object files itself (see
+// packread.go), falling back to go-git for what it cannot read. It is not
+// safe for concurrent use.
+type Reader struct {
+	repo *Repo
+	objs *objectReader
+}
+
+// OpenReader opens the history of the repository whose working tree is
+// dir.
+func OpenReader(dir string) (*Reader, error) {
+	r, err := Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := newObjectReader(r.gitDir)
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	return &Reader{repo: r, objs: objs}, nil
+}
+
+// Close releases the repository's files.
+func (r *Reader) Close() error {
+	r.objs.close()
+	return r.repo.Close()
+}
+
+// GitDir is the repository's .git folder.
+func (r *Reader) GitDir() string { return r.repo.gitDir }
+
+// Head returns the commit HEAD points to (zero on an unborn branch).
+func (r *Reader) Head() (plumbing.Hash, error) { return r.repo.Head() }
 
 // CommitInfo is a commit object as stored.
 type CommitInfo struct {
@@ -51,13 +87,32 @@ func (e TreeEntry) IsRegular() bool { return isRegular(e.Mode) }
 // (a shallow or partial clone).
 var ErrObjectMissing = errors.New("object not in the repository")
 
-// ReadCommit reads and parses a commit object.
-func (r *Repo) ReadCommit(h plumbing.Hash) (*CommitInfo, error) {
-	r.mu.Lock()
-	data, err := r.readObject(plumbing.CommitObject, h)
-	r.mu.Unlock()
+// object reads an object of the given type.
+func (r *Reader) object(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
+	typ, data, err := r.objs.read(h)
+	if errors.Is(err, errNotHere) {
+		r.repo.mu.Lock()
+		data, err = r.repo.readObject(t, h)
+		r.repo.mu.Unlock()
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			return nil, fmt.Errorf("%w: %s %s", ErrObjectMissing, t, h)
+		}
+		return data, err
+	}
 	if err != nil {
-		return nil, missing(err)
+		return nil, fmt.Errorf("read %s %s: %w", t, h, err)
+	}
+	if typ != t {
+		return nil, fmt.Errorf("read %s %s: it is a %s", t, h, typ)
+	}
+	return data, nil
+}
+
+// ReadCommit reads and parses a commit object.
+func (r *Reader) ReadCommit(h plumbing.Hash) (*CommitInfo, error) {
+	data, err := r.object(plumbing.CommitObject, h)
+	if err != nil {
+		return nil, err
 	}
 	c, err := ParseCommit(data)
 	if err != nil {
@@ -67,28 +122,16 @@ func (r *Repo) ReadCommit(h plumbing.Hash) (*CommitInfo, error) {
 	return c, nil
 }
 
-func missing(err error) error {
-	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		return fmt.Errorf("%w: %w", ErrObjectMissing, err)
-	}
-	return err
-}
-
 // ParseCommit parses the content of a commit object (without its hash).
 func ParseCommit(data []byte) (*CommitInfo, error) {
 	c := &CommitInfo{}
 	header, msg, _ := bytes.Cut(data, []byte("\n\n"))
 	c.Message = string(msg)
-	inSig := false // continuation lines (a gpgsig) follow their header
 	for line := range bytes.SplitSeq(header, []byte("\n")) {
 		if len(line) > 0 && line[0] == ' ' {
-			if !inSig {
-				return nil, errors.New("malformed header")
-			}
-			continue
+			continue // a continuation line of a multi-line header (gpgsig)
 		}
 		key, val, _ := bytes.Cut(line, []byte(" "))
-		inSig = false
 		switch string(key) {
 		case "tree":
 			if !plumbing.IsHash(string(val)) {
@@ -104,8 +147,6 @@ func ParseCommit(data []byte) (*CommitInfo, error) {
 			c.Author = parseSignature(string(val))
 		case "committer":
 			c.Committer = parseSignature(string(val))
-		default:
-			inSig = true
 		}
 	}
 	if c.Tree.IsZero() {
@@ -145,49 +186,37 @@ func parseSignature(s string) Signature {
 }
 
 // ReadTree reads a tree object's entries, in git's order.
-func (r *Repo) ReadTree(h plumbing.Hash) ([]TreeEntry, error) {
-	r.mu.Lock()
-	entries, err := r.readTree(h)
-	r.mu.Unlock()
+func (r *Reader) ReadTree(h plumbing.Hash) ([]TreeEntry, error) {
+	data, err := r.object(plumbing.TreeObject, h)
 	if err != nil {
-		return nil, missing(err)
+		return nil, err
 	}
-	out := make([]TreeEntry, len(entries))
-	for i, e := range entries {
-		out[i] = TreeEntry{Name: e.name, Mode: e.mode, Hash: e.hash}
+	var out []TreeEntry
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		nul := bytes.IndexByte(data, 0)
+		if sp <= 0 || nul < sp || len(data) < nul+21 {
+			return nil, fmt.Errorf("read tree %s: malformed", h)
+		}
+		mode, err := strconv.ParseUint(string(data[:sp]), 8, 32)
+		if err != nil {
+			return nil, fmt.Errorf("read tree %s: malformed mode", h)
+		}
+		out = append(out, TreeEntry{Name: string(data[sp+1 : nul]), Mode: filemode.FileMode(mode), Hash: plumbing.Hash(data[nul+1 : nul+21])})
+		data = data[nul+21:]
 	}
 	return out, nil
 }
 
 // ReadBlob reads a blob's content.
-func (r *Repo) ReadBlob(h plumbing.Hash) ([]byte, error) {
-	r.mu.Lock()
-	data, err := r.readObject(plumbing.BlobObject, h)
-	r.mu.Unlock()
-	return data, missing(err)
-}
-
-// Resolve turns a revision as git understands most of them (a branch, a
-// tag, a remote branch such as origin/main, HEAD, a full or abbreviated
-// commit id, with ~N and ^N suffixes) into a commit id.
-func (r *Repo) Resolve(rev string) (plumbing.Hash, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	repo, err := gogit.Open(r.st, nil)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	h, err := repo.ResolveRevision(plumbing.Revision(rev))
-	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("unknown revision %q", rev)
-	}
-	return *h, nil
+func (r *Reader) ReadBlob(h plumbing.Hash) ([]byte, error) {
+	return r.object(plumbing.BlobObject, h)
 }
 
 // Shallow lists the commits git marks as shallow (.git/shallow): the
 // repository holds them but not their parents.
-func (r *Repo) Shallow() (map[plumbing.Hash]bool, error) {
-	f, err := os.Open(filepath.Join(r.gitDir, "shallow"))
+func (r *Reader) Shallow() (map[plumbing.Hash]bool, error) {
+	f, err := os.Open(filepath.Join(r.repo.gitDir, "shallow"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -205,5 +234,23 @@ func (r *Repo) Shallow() (map[plumbing.Hash]bool, error) {
 	return out, sc.Err()
 }
 
-// GitDir is the repository's .git folder.
-func (r *Repo) GitDir() string { return r.gitDir }
+// Resolve turns a revision into a commit id: a branch, a tag, a remote
+// branch such as origin/main, HEAD, a full or abbreviated commit id, each
+// with ~N and ^N suffixes. Anything else git understands is left to
+// go-git's resolver.
+func (r *Reader) Resolve(rev string) (plumbing.Hash, error) {
+	if h, err := r.resolve(rev); err == nil {
+		return h, nil
+	}
+	r.repo.mu.Lock()
+	defer r.repo.mu.Unlock()
+	repo, err := gogit.Open(r.repo.st, nil)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	h, err := repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("unknown revision %q", rev)
+	}
+	return *h, nil
+}

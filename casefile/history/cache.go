@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/casesproject/cases/casefile"
 	"github.com/gofrs/flock"
@@ -135,15 +136,36 @@ func decodeEntry(p []byte) (Hash, *touchEntry, bool) {
 		return id, nil, false
 	}
 	p = p[k:]
+	e.cases = make([]string, 0, nc)
 	for range nc {
-		cid := string(p[:13])
-		if !casefile.ValidCaseID(cid) {
+		if !caseIDShape(p[:13]) {
 			return id, nil, false
 		}
-		e.cases = append(e.cases, cid)
+		e.cases = append(e.cases, string(p[:13]))
 		p = p[13:]
 	}
 	return id, e, true
+}
+
+// caseIDShape is a fast check that a record holds a case id
+// (yyyy-mm-XXXXX from casefile.Alphabet); the CRC already guards against
+// damage, this against a record that was never a cache record.
+func caseIDShape(b []byte) bool {
+	if len(b) != 13 || b[4] != '-' || b[7] != '-' {
+		return false
+	}
+	for i, c := range b {
+		switch {
+		case i == 4 || i == 7:
+		case i < 7:
+			if c < '0' || c > '9' {
+				return false
+			}
+		case strings.IndexByte(casefile.Alphabet, c) < 0:
+			return false
+		}
+	}
+	return true
 }
 
 func appendRecord(b []byte, id Hash, e *touchEntry) []byte {

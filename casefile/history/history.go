@@ -32,7 +32,7 @@ type Hash = plumbing.Hash
 // History reads the history of one repository. It is not safe for
 // concurrent use.
 type History struct {
-	git     *gitstore.Repo
+	git     *gitstore.Reader
 	shallow map[Hash]bool
 
 	commits map[Hash]*gitstore.CommitInfo // read during this run
@@ -42,7 +42,7 @@ type History struct {
 
 // Open opens the history of the repository whose working tree is root.
 func Open(root string) (*History, error) {
-	g, err := gitstore.Open(root)
+	g, err := gitstore.OpenReader(root)
 	if err != nil {
 		return nil, err
 	}
@@ -337,4 +337,83 @@ func (h *History) CommitTree(c Hash) (Hash, error) {
 		return plumbing.ZeroHash, err
 	}
 	return ci.Tree, nil
+}
+
+// FileChange is a file that differs between two trees.
+type FileChange struct {
+	Path     string
+	Old, New File // Hash zero on the side where the file does not exist
+}
+
+// DiffFiles lists every file that differs between trees a and b (zero for
+// an empty tree), in path order, reading only the trees on differing
+// paths.
+func (h *History) DiffFiles(a, b Hash) ([]FileChange, error) {
+	var out []FileChange
+	var walk func(a, b Hash, dir string) error
+	walk = func(a, b Hash, dir string) error {
+		if a == b {
+			return nil
+		}
+		ea, err := h.tree(a)
+		if err != nil {
+			return err
+		}
+		eb, err := h.tree(b)
+		if err != nil {
+			return err
+		}
+		side := func(e gitstore.TreeEntry, p string) (File, Hash) {
+			if e.IsDir() {
+				return File{}, e.Hash
+			}
+			return File{Path: p, Mode: e.Mode, Hash: e.Hash}, zero
+		}
+		ma := make(map[string]gitstore.TreeEntry, len(ea))
+		for _, e := range ea {
+			ma[e.Name] = e
+		}
+		mb := make(map[string]gitstore.TreeEntry, len(eb))
+		names := make([]string, 0, len(ea)+len(eb))
+		for _, e := range eb {
+			mb[e.Name] = e
+			names = append(names, e.Name)
+		}
+		for _, e := range ea {
+			if _, ok := mb[e.Name]; !ok {
+				names = append(names, e.Name)
+			}
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			p := join(dir, n)
+			x, hasX := ma[n]
+			y, hasY := mb[n]
+			if hasX && hasY && x.Hash == y.Hash && x.Mode == y.Mode {
+				continue
+			}
+			var fx, fy File
+			var dx, dy Hash
+			if hasX {
+				fx, dx = side(x, p)
+			}
+			if hasY {
+				fy, dy = side(y, p)
+			}
+			if !fx.Hash.IsZero() || !fy.Hash.IsZero() {
+				out = append(out, FileChange{Path: p, Old: fx, New: fy})
+			}
+			if !dx.IsZero() || !dy.IsZero() {
+				if err := walk(dx, dy, p); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	if err := walk(a, b, ""); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(x, y FileChange) int { return strings.Compare(x.Path, y.Path) })
+	return out, nil
 }

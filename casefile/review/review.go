@@ -1,8 +1,8 @@
 package review
 
 import (
+	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -72,19 +72,18 @@ func ParseRange(s string) (base, head string, err error) {
 }
 
 type reviewer struct {
-	r    *casefile.Repo
-	h    *history.History
-	rg   *history.Range
-	snap *snapshot
-	rh   *casefile.Repo // the snapshot of HEAD, opened as a repository
-	out  map[string]*File
+	r   *casefile.Repo
+	h   *history.History
+	rg  *history.Range
+	src *source
+	out map[string]*File
 }
 
 // Review reviews the commits of BASE..HEAD in the repository r: the cases
 // they change, compared between the commit where HEAD's history meets
 // BASE's (their merge base, as git diff BASE...HEAD compares) and HEAD.
-// It reads HEAD's objects, never the working tree (see materialize.go).
-// It returns an error only when the review cannot run.
+// It reads what HEAD's commits hold (see materialize.go). It returns an
+// error only when the review cannot run.
 func Review(ctx context.Context, r *casefile.Repo, base, head string) (*Result, error) {
 	h, err := history.Open(r.Root)
 	if err != nil {
@@ -110,6 +109,12 @@ func Review(ctx context.Context, r *casefile.Repo, base, head string) (*Result, 
 	return v.run(ctx)
 }
 
+// caseChange is what the range did to one case folder.
+type caseChange struct {
+	id    string
+	files []history.FileChange
+}
+
 func (v *reviewer) run(ctx context.Context) (*Result, error) {
 	h := v.h
 	baseTree, err := h.CommitTree(v.rg.MergeBase)
@@ -120,31 +125,44 @@ func (v *reviewer) run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	changed, err := h.Changed(baseTree, headTree)
+	diff, err := h.DiffFiles(baseTree, headTree)
 	if err != nil {
 		return nil, err
 	}
-	v.snap, err = v.materialize(headTree, changed.Cases, changed.Other)
-	defer v.snap.remove()
+	var cases []caseChange
+	var other []string
+	for _, fc := range diff {
+		id := caseOf(fc.Path)
+		switch {
+		case id == "":
+			other = append(other, fc.Path)
+		case len(cases) > 0 && cases[len(cases)-1].id == id:
+			cases[len(cases)-1].files = append(cases[len(cases)-1].files, fc)
+		default:
+			cases = append(cases, caseChange{id: id, files: []history.FileChange{fc}})
+		}
+	}
+	ids := make([]string, len(cases))
+	for i, c := range cases {
+		ids[i] = c.id
+	}
+	files, err := v.headFiles(headTree, ids, other)
 	if err != nil {
 		return nil, err
 	}
-	v.rh, err = casefile.Open(v.snap.dir)
-	if errors.Is(err, casefile.ErrNoRepository) {
-		return nil, &RangeError{"there is no cases.yaml at " + v.rg.Head.String()[:7] + ": is it a case repository's history?"}
-	}
+	v.src, err = v.open(files, ids)
+	defer v.src.remove()
 	if err != nil {
 		return nil, err
 	}
-	v.rh.Clock = v.r.Clock
-	if err := v.validate(ctx, changed); err != nil {
+	if err := v.validate(ctx, ids, other); err != nil {
 		return nil, err
 	}
-	for _, id := range changed.Cases {
+	for _, c := range cases {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := v.caseHistory(baseTree, headTree, id); err != nil {
+		if err := v.caseHistory(c); err != nil {
 			return nil, err
 		}
 	}
@@ -157,7 +175,7 @@ func (v *reviewer) run(ctx context.Context) (*Result, error) {
 		res.Files = append(res.Files, *f)
 	}
 	slices.SortFunc(res.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	res.Summary = Summary{Commits: len(v.rg.Commits), Cases: len(changed.Cases), Files: len(res.Files)}
+	res.Summary = Summary{Commits: len(v.rg.Commits), Cases: len(cases), Files: len(res.Files)}
 	for _, f := range res.Files {
 		n := diag.Errors(f.Problems)
 		res.Summary.Problems += n
@@ -167,6 +185,15 @@ func (v *reviewer) run(ctx context.Context) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// caseOf returns the case folder a path lies in ("" for none).
+func caseOf(p string) string {
+	parts := strings.SplitN(p, "/", 4)
+	if len(parts) >= 3 && parts[0] == casefile.CasesDir && casefile.ValidCaseID(parts[2]) && parts[2][:7] == parts[1] {
+		return parts[2]
+	}
+	return ""
 }
 
 // file returns the entry of a path, creating it.
@@ -187,17 +214,18 @@ func (v *reviewer) add(p diag.Problem) {
 // validate runs validate's checks on the changed cases and files at HEAD,
 // and the configuration they depend on. A file holding conflict markers
 // is reported as one merge-conflict problem instead of the reader's.
-func (v *reviewer) validate(ctx context.Context, changed history.Changes) error {
+func (v *reviewer) validate(ctx context.Context, ids, other []string) error {
+	rh := v.src.repo
 	var problems []diag.Problem
-	c := check.New(v.rh)
-	var ids []string
-	for _, id := range changed.Cases {
-		if v.rh.Exists(id) {
-			ids = append(ids, id)
+	c := check.New(rh)
+	var present []string
+	for _, id := range ids {
+		if rh.Exists(id) {
+			present = append(present, id)
 		}
 	}
-	if len(ids) > 0 {
-		err := v.rh.Walk(ctx, ids, casefile.Select{}, func(f *casefile.Folder) error {
+	if len(present) > 0 {
+		err := rh.Walk(ctx, present, casefile.Select{}, func(f *casefile.Folder) error {
 			for _, p := range f.Files {
 				v.file(p)
 			}
@@ -209,15 +237,16 @@ func (v *reviewer) validate(ctx context.Context, changed history.Changes) error 
 		}
 	}
 	v.file(casefile.ConfigPath)
-	problems = append(problems, v.rh.ConfigProblems...)
-	for _, p := range changed.Other {
-		if _, ok := v.snap.files[p]; ok {
+	problems = append(problems, rh.ConfigProblems...)
+	for _, p := range other {
+		if _, ok := v.src.files[p]; ok {
 			v.file(p)
 		}
 	}
 	conflicted := map[string]bool{}
-	for p, data := range v.snap.files {
-		if _, ok := v.out[p]; !ok {
+	for p := range v.out {
+		data, ok := v.src.files[p]
+		if !ok || !bytes.Contains(data, []byte("=======")) {
 			continue
 		}
 		if cf := docdiff.FindConflict(data); cf != nil {
@@ -249,69 +278,65 @@ func parseCase(p string, data []byte) *caseDoc {
 }
 
 // caseHistory applies the rules that compare a case at BASE with HEAD.
-func (v *reviewer) caseHistory(baseTree, headTree history.Hash, id string) error {
-	baseFiles, err := v.h.TreeFiles(baseTree, casefile.CaseDir(id))
-	if err != nil {
-		return err
-	}
-	headFiles, err := v.h.TreeFiles(headTree, casefile.CaseDir(id))
-	if err != nil {
-		return err
-	}
-	inHead := map[string]history.File{}
-	for _, f := range headFiles {
-		inHead[f.Path] = f
-	}
+func (v *reviewer) caseHistory(c caseChange) error {
+	id := c.id
 	casePath := casefile.DocPath(id, casefile.KindCase)
 	var before, after *caseDoc
-	for _, f := range baseFiles {
-		if f.Path == casePath && f.IsRegular() {
-			data, err := v.h.Blob(f.Hash)
+	if data, ok := v.src.files[casePath]; ok {
+		after = parseCase(casePath, data)
+	}
+	// Unchanged in the range, case.yaml at BASE is the one at HEAD.
+	before = after
+	for _, fc := range c.files {
+		if fc.Path != casePath {
+			continue
+		}
+		before = nil
+		if !fc.Old.Hash.IsZero() && fc.Old.IsRegular() {
+			data, err := v.h.Blob(fc.Old.Hash)
 			if err != nil {
 				return err
 			}
-			before = parseCase(f.Path, data)
+			before = parseCase(casePath, data)
 		}
 	}
-	if data, ok := v.snap.files[casePath]; ok {
-		after = parseCase(casePath, data)
-	}
-	moves := v.stageHistory(id, before, after)
+	moves := v.stageHistory(before, after)
 	reopened := slices.ContainsFunc(moves, func(m casefile.StageMove) bool { return m.From == "closed" || m.From == "follow-up" })
+	_, folderLeft := v.src.files[casePath]
+	if !folderLeft {
+		folderLeft = slices.ContainsFunc(c.files, func(fc history.FileChange) bool { return !fc.New.Hash.IsZero() })
+	}
 
-	// Deleted documents and committed notes changed.
-	for _, f := range baseFiles {
-		loc := casefile.Locate(f.Path)
-		hf, still := inHead[f.Path]
+	for _, fc := range c.files {
+		loc := casefile.Locate(fc.Path)
+		gone := fc.New.Hash.IsZero()
 		switch {
-		case loc.Kind == casefile.KindNote && !still:
-			v.add(diag.Problem{Path: f.Path, Line: 1, Col: 1, Rule: NoteEdited,
+		case fc.Old.Hash.IsZero():
+			// Added in the range.
+		case loc.Kind == casefile.KindNote && gone:
+			v.add(diag.Problem{Path: fc.Path, Line: 1, Col: 1, Rule: NoteEdited,
 				Message: "a note committed before the range was deleted; notes are append-only: restore it and write a new note that corrects it"})
-		case loc.Kind == casefile.KindNote && hf.Hash != f.Hash:
-			v.add(diag.Problem{Path: f.Path, Line: 1, Col: 1, Rule: NoteEdited,
+		case loc.Kind == casefile.KindNote:
+			v.add(diag.Problem{Path: fc.Path, Line: 1, Col: 1, Rule: NoteEdited,
 				Message: "a note committed before the range was changed; notes are append-only: restore it and write a new note that corrects it"})
-		case loc.Kind == casefile.KindClosure && !still && reopened:
+		case loc.Kind == casefile.KindClosure && gone && reopened:
 			// A reopen removes closure.yaml; git keeps the old one.
-		case loc.Kind != "" && !still:
+		case loc.Kind != "" && gone:
 			msg := string(loc.Kind) + " document was deleted; correct documents instead of deleting them (git keeps the old version: restore it)"
-			if len(headFiles) == 0 {
+			if !folderLeft {
 				msg = string(loc.Kind) + " document was deleted with the whole case folder; cases are closed, never deleted"
 			}
-			v.add(diag.Problem{Path: f.Path, Line: 1, Col: 1, Rule: DocumentDeleted, Message: msg})
+			v.add(diag.Problem{Path: fc.Path, Line: 1, Col: 1, Rule: DocumentDeleted, Message: msg})
 		}
 	}
 
 	// A case closed at BASE must be reopened before it changes.
 	if before != nil && before.data.Stage == "closed" && !reopened {
-		changed, err := v.h.CaseDocs(v.rg.MergeBase, v.rg.Head, id)
-		if err != nil {
-			return err
-		}
-		for _, d := range changed {
-			if d.Op == docdiff.Removed && casefile.Locate(d.Path).Kind != "" {
+		for _, fc := range c.files {
+			if fc.New.Hash.IsZero() && casefile.Locate(fc.Path).Kind != "" {
 				continue // reported as deleted already
 			}
-			v.add(diag.Problem{Path: d.Path, Line: 1, Col: 1, Rule: ClosedCaseEdited,
+			v.add(diag.Problem{Path: fc.Path, Line: 1, Col: 1, Rule: ClosedCaseEdited,
 				Message: "case " + id + " was closed before the range and is changed without being reopened; reopen it first (cases reopen ID --reason TEXT)"})
 		}
 	}
@@ -346,8 +371,8 @@ func stage(s string) string {
 // entries kept as they were, each new entry a move the lifecycle allows
 // from the stage before it (or forced), and the stage field agreeing with
 // the last entry. It returns the moves added in the range.
-func (v *reviewer) stageHistory(id string, before, after *caseDoc) []casefile.StageMove {
-	if after == nil {
+func (v *reviewer) stageHistory(before, after *caseDoc) []casefile.StageMove {
+	if after == nil || before == after {
 		return nil
 	}
 	hist := after.data.StageHistory
@@ -425,13 +450,13 @@ func (v *reviewer) authors() error {
 		if err != nil {
 			return err
 		}
-		if _, ok := v.rh.Config.StaffByEmail(ci.Author.Email); ok {
+		if _, ok := v.src.repo.Config.StaffByEmail(ci.Author.Email); ok {
 			continue
 		}
 		p := diag.Problem{Path: casefile.ConfigPath, Line: 1, Col: 1, Rule: AuthorNotStaff,
 			Message: "commit " + c.String()[:7] + " is authored by an email that is not on the staff list; add the person to staff, or have a staff member make the change"}
-		if v.rh.ConfigDoc != nil {
-			if k, _, ok := yamlx.Find(v.rh.ConfigDoc.Node, []string{"staff"}); ok && k != nil {
+		if doc := v.src.repo.ConfigDoc; doc != nil {
+			if k, _, ok := yamlx.Find(doc.Node, []string{"staff"}); ok && k != nil {
 				p.Line, p.Col = yamlx.Line(k)
 			}
 		}
