@@ -211,3 +211,23 @@ func boolString(b bool) string {
 	}
 	return "false"
 }
+
+func TestShowPairShowsWhereTextsDiffer(t *testing.T) {
+	cs := Diff(root(t, "text: Called about the lease; the viewing is on Friday at ten.\n").Root(),
+		root(t, "text: Called about the lease; the viewing is on Saturday at ten.\n").Root())
+	if len(cs) != 1 {
+		t.Fatalf("changes %v", cs)
+	}
+	old, new := cs[0].ShowPair(false)
+	if old != `"…is on Friday at ten." (56 characters)` || new != `"…is on Saturday at te…" (58 characters)` {
+		t.Errorf("pair %s -> %s", old, new)
+	}
+	if old, _ := cs[0].ShowPair(true); old != "Called about the lease; the viewing is on Friday at ten." {
+		t.Errorf("full %s", old)
+	}
+	// Texts that differ early are shortened from the start.
+	cs = Diff(root(t, "text: Left a message about the deposit.\n").Root(), root(t, "text: Called twice about the deposit.\n").Root())
+	if old, new := cs[0].ShowPair(false); old != `"Left a message…" (33 characters)` || new != `"Called twice about…" (31 characters)` {
+		t.Errorf("early %s -> %s", old, new)
+	}
+}

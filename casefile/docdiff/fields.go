@@ -40,8 +40,8 @@ type Field struct {
 // unconstrained (no enum, pattern or format); the identifying ones name
 // or reach a person.
 var Fields = []Field{
-	{[]string{"given", "family", "preferred"}, Identifying, "names of household members: the initial only"},
-	{[]string{"dob", "phone", "email", "address"}, Identifying, "date of birth and contact details: masked"},
+	{[]string{"given", "family", "preferred"}, Identifying, "names of household members"},
+	{[]string{"dob", "phone", "email", "address"}, Identifying, "date of birth and contact details"},
 	{[]string{"text", "client-view", "strengths", "feedback", "reason", "reason-note", "note", "outcome"}, Text, "what a note, an assessment or a closure says about the client, and why a move, an override or an eligibility decision was made"},
 	{[]string{"medical", "psychological", "social"}, Text, "the brief histories taken at intake"},
 	{[]string{"measure", "target", "worker-role", "client-role", "organization-role", "plan", "description", "resources-given", "services", "scope", "comment"}, Text, "goals, the agreement, supports, resources and the future-contact plan in the worker's words"},
@@ -71,6 +71,41 @@ func (c Change) ShowOld(full bool) string { return c.show(c.Old, c.oldNode, full
 
 // ShowNew renders the value after a change (see ShowOld).
 func (c Change) ShowNew(full bool) string { return c.show(c.New, c.newNode, full) }
+
+// ShowPair renders both sides of a change. Where two free texts begin
+// alike, each is shown from a little before the first difference, so the
+// reader sees what changed and still not the whole text.
+func (c Change) ShowPair(full bool) (old, new string) {
+	a, okA := c.Old.(string)
+	b, okB := c.New.(string)
+	if full || !okA || !okB || classAt(c.Path, c.Field) != Text || slugRE.MatchString(a) || slugRE.MatchString(b) {
+		return c.ShowOld(full), c.ShowNew(full)
+	}
+	ra, rb := []rune(a), []rune(b)
+	d := 0
+	for d < len(ra) && d < len(rb) && ra[d] == rb[d] {
+		d++
+	}
+	if d < ShortText/2 {
+		return c.ShowOld(full), c.ShowNew(full)
+	}
+	start := d - 6
+	for start > 0 && ra[start-1] != ' ' && d-start < 12 {
+		start--
+	}
+	return window(ra, start), window(rb, start)
+}
+
+// window shows ShortText characters of a text from start, marking what is
+// left out on either side, and the text's length.
+func window(r []rune, start int) string {
+	end := min(len(r), start+ShortText)
+	s := "…" + strings.ReplaceAll(string(r[start:end]), "\n", " ")
+	if end < len(r) {
+		s += "…"
+	}
+	return fmt.Sprintf("%q (%d characters)", s, len(r))
+}
 
 func (c Change) show(v any, n *yaml.Node, full bool) string {
 	if n != nil {

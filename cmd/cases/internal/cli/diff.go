@@ -298,11 +298,13 @@ func documentJSON(d docdiff.Doc, full bool) diffDocument {
 	}
 	for _, c := range d.Changes {
 		fj := diffField{Path: c.Path, Change: string(c.Op)}
-		if c.Op != docdiff.Added {
-			fj.Old = c.ShowOld(full)
-		}
-		if c.Op != docdiff.Removed {
+		switch c.Op {
+		case docdiff.Added:
 			fj.New = c.ShowNew(full)
+		case docdiff.Removed:
+			fj.Old = c.ShowOld(full)
+		default:
+			fj.Old, fj.New = c.ShowPair(full)
 		}
 		out.Fields = append(out.Fields, fj)
 	}
@@ -345,7 +347,8 @@ func writeDoc(w io.Writer, dir string, d docdiff.Doc, full bool) {
 		case c.Op == docdiff.Removed:
 			fmt.Fprintf(w, "  - %s: %s\n", c.Path, c.ShowOld(full))
 		default:
-			fmt.Fprintf(w, "  %s: %s -> %s\n", c.Path, c.ShowOld(full), c.ShowNew(full))
+			old, new := c.ShowPair(full)
+			fmt.Fprintf(w, "  %s: %s -> %s\n", c.Path, old, new)
 		}
 	}
 }
