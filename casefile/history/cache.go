@@ -213,6 +213,10 @@ func (h *History) touchedOf(c Hash) (*touchEntry, error) {
 	return e, nil
 }
 
+// compactSlack is how many unreachable records the file may hold beyond
+// as many as are reachable before it is rewritten.
+var compactSlack = 1024
+
 // saveCache appends what this run worked out, or rewrites the file with
 // the reachable records when it has grown too large or is damaged. Errors
 // are ignored: the cache only saves time.
@@ -221,7 +225,7 @@ func (h *History) saveCache(reachable map[Hash]bool) {
 	if c == nil {
 		return
 	}
-	rewrite := c.damaged || c.records+len(c.added) > 2*len(reachable)+1024
+	rewrite := c.damaged || c.records+len(c.added) > 2*len(reachable)+compactSlack
 	if len(c.added) == 0 && !rewrite {
 		return
 	}

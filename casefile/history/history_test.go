@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -358,5 +359,81 @@ func TestRandomHistories(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCacheAfterRewrite: after history is rewritten (amend, rebase), the
+// new commits are worked out and added; the old records stay harmlessly
+// until the file is compacted; the log is right either way.
+func TestCacheAfterRewrite(t *testing.T) {
+	g := newGitRepo(t)
+	buildHistory(g)
+	cacheRecords := func() int {
+		h, err := Open(g.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer h.Close()
+		return h.loadCache().records
+	}
+	check := func() {
+		t.Helper()
+		h, err := Open(g.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer h.Close()
+		head, _ := h.Head()
+		for _, id := range []string{idA, idB, idC} {
+			got := logOf(t, h, head, id)
+			want := g.touchedByGit(g.git("rev-parse", "HEAD"), casefile.CaseDir(id))
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("case %s: log %v, git says %v", id, got, want)
+			}
+		}
+	}
+	check()
+	before := cacheRecords()
+	if n, _ := strconv.Atoi(g.git("rev-list", "--count", "HEAD")); before != n {
+		t.Fatalf("cache has %d records for %d commits", before, n)
+	}
+	// Rewrite the last commit so it touches A as well.
+	g.write(caseFile(idA, "plan.yaml"), "goals: []\n")
+	g.git("add", "-A")
+	g.git("commit", "-q", "--amend", "--no-edit")
+	check()
+	if after := cacheRecords(); after != before+1 {
+		t.Errorf("cache has %d records after an amend, want %d", after, before+1)
+	}
+}
+
+func TestCacheIsCompacted(t *testing.T) {
+	defer func(s int) { compactSlack = s }(compactSlack)
+	compactSlack = 0
+	g := newGitRepo(t)
+	buildHistory(g)
+	n, _ := strconv.Atoi(g.git("rev-list", "--count", "HEAD"))
+	records := 0
+	for i := range 2*n + 2 {
+		g.write(caseFile(idA, "plan.yaml"), fmt.Sprintf("goals: [] # %d\n", i))
+		g.git("add", "-A")
+		g.git("commit", "-q", "--amend", "--no-edit")
+		h, err := Open(g.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, _ := h.Head()
+		if got := logOf(t, h, head, idA); len(got) == 0 || got[0] != head.String() {
+			t.Fatalf("amend %d: log of A starts %v, HEAD is %s", i, got, head)
+		}
+		h.Close()
+		h, _ = Open(g.dir)
+		records = h.loadCache().records
+		h.Close()
+		if records > 2*n {
+			t.Fatalf("amend %d: %d records for %d reachable commits", i, records, n)
+		}
 	}
 }
