@@ -103,11 +103,6 @@ func logRun(f *factory, opts *logOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.id != "" && !r.Exists(opts.id) {
-		if files, err := h.CaseFiles(head, opts.id); err != nil || len(files) == 0 {
-			return &casefile.NotFoundError{ID: opts.id}
-		}
-	}
 	lines := []logLine{}
 	err = h.Log(head, lo, func(e history.Entry) error {
 		l := logLine{Commit: e.Hash.String(), Parents: []string{}, Cases: e.Cases, Verb: e.Verb,
@@ -151,6 +146,11 @@ func logRun(f *factory, opts *logOptions) error {
 	})
 	if err != nil {
 		return err
+	}
+	if opts.id != "" && len(lines) == 0 && opts.since == "" && opts.author == "" && !r.Exists(opts.id) {
+		// A case deleted since still has its history; one never committed
+		// does not exist.
+		return &casefile.NotFoundError{ID: opts.id}
 	}
 	if format == "json" {
 		return writeJSON(f.io.Out, lines)
