@@ -29,7 +29,7 @@ import (
 // safe for concurrent use.
 type Reader struct {
 	repo *Repo
-	objs *objectReader
+	objs *packReader
 }
 
 // OpenReader opens the history of the repository whose working tree is
@@ -39,7 +39,7 @@ func OpenReader(dir string) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	objs, err := newObjectReader(r.gitDir)
+	objs, err := newPackReader(r.gitDir)
 	if err != nil {
 		r.Close()
 		return nil, err
@@ -90,7 +90,7 @@ var ErrObjectMissing = errors.New("object not in the repository")
 // object reads an object of the given type.
 func (r *Reader) object(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
 	typ, data, err := r.objs.read(h)
-	if errors.Is(err, errNotHere) {
+	if errors.Is(err, errNotInPacks) {
 		r.repo.mu.Lock()
 		data, err = r.repo.readObject(t, h)
 		r.repo.mu.Unlock()

@@ -7,9 +7,9 @@ import (
 	"os"
 )
 
-// mapFile reads a whole file into memory where mapping it is not
+// mapReadOnly reads a whole file into memory where mapping it is not
 // supported here.
-func mapFile(f *os.File) ([]byte, func() error, error) {
+func mapReadOnly(f *os.File) ([]byte, func() error, error) {
 	data, err := io.ReadAll(f)
 	return data, func() error { return nil }, err
 }

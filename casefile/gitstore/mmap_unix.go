@@ -7,10 +7,10 @@ import (
 	"syscall"
 )
 
-// mapFile maps a file read-only into memory, as git does with its packs:
+// mapReadOnly maps a file read-only into memory, as git does with its packs:
 // a history walk touches a few pages of a large pack and its index, and
 // reads them with no system call and no copy.
-func mapFile(f *os.File) ([]byte, func() error, error) {
+func mapReadOnly(f *os.File) ([]byte, func() error, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, nil, err

@@ -17,7 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
-// objectReader reads objects straight from a repository's pack and loose
+// packReader reads objects straight from a repository's pack and loose
 // object files, for history walks that read tens of thousands of commits
 // and trees once each. go-git, for the same reads, builds a reverse index
 // of every pack (offset to id: 26 ms for a pack of 240,000 objects, paid by
@@ -25,16 +25,16 @@ import (
 // searched as it is on disk, delta bases are found by offset, and nothing
 // is hashed. What it cannot read (objects in alternates, packs of another
 // index version) is left to go-git.
-type objectReader struct {
+type packReader struct {
 	dir   string // .git/objects
-	packs []*packFile
-	bases map[baseKey]baseObject // delta bases by pack and offset
-	size  int                    // bytes held in bases
-	zr    io.ReadCloser          // a zlib reader, reset for each object
-	src   bytes.Reader           // what it reads
+	packs []*mappedPack
+	bases map[packBaseKey]packBase // delta bases by pack and offset
+	size  int                      // bytes held in bases
+	zr    io.ReadCloser            // a zlib reader, reset for each object
+	src   bytes.Reader             // what it reads
 }
 
-type packFile struct {
+type mappedPack struct {
 	pack    []byte // the whole .pack, mapped
 	unmap   []func() error
 	idx     []byte // the whole .idx (version 2), mapped
@@ -45,21 +45,21 @@ type packFile struct {
 	large   []byte // 8-byte offsets for packs over 2 GiB
 }
 
-type baseKey struct {
+type packBaseKey struct {
 	pack   int
 	offset int64
 }
 
-type baseObject struct {
+type packBase struct {
 	typ  plumbing.ObjectType
 	data []byte
 }
 
-// maxBases bounds the memory held by the delta-base cache.
-const maxBases = 64 << 20
+// maxPackBases bounds the memory held by the delta-base cache.
+const maxPackBases = 64 << 20
 
-func newObjectReader(gitDir string) (*objectReader, error) {
-	o := &objectReader{dir: filepath.Join(gitDir, "objects"), bases: map[baseKey]baseObject{}}
+func newPackReader(gitDir string) (*packReader, error) {
+	o := &packReader{dir: filepath.Join(gitDir, "objects"), bases: map[packBaseKey]packBase{}}
 	entries, err := os.ReadDir(filepath.Join(o.dir, "pack"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
@@ -69,7 +69,7 @@ func newObjectReader(gitDir string) (*objectReader, error) {
 		if !ok {
 			continue
 		}
-		p, err := openPack(filepath.Join(o.dir, "pack", name))
+		p, err := openMappedPack(filepath.Join(o.dir, "pack", name))
 		if err != nil {
 			o.close()
 			return nil, err
@@ -81,11 +81,11 @@ func newObjectReader(gitDir string) (*objectReader, error) {
 	return o, nil
 }
 
-// openPack reads a version 2 .idx and opens its pack; another version is
+// openMappedPack reads a version 2 .idx and opens its pack; another version is
 // left to go-git (nil, nil).
-func openPack(base string) (*packFile, error) {
-	p := &packFile{}
-	idx, err := p.mapFile(base + ".idx")
+func openMappedPack(base string) (*mappedPack, error) {
+	p := &mappedPack{}
+	idx, err := p.mapReadOnly(base + ".idx")
 	if err != nil {
 		return nil, err
 	}
@@ -106,20 +106,20 @@ func openPack(base string) (*packFile, error) {
 	p.names = idx[namesAt : namesAt+20*n]
 	p.offsets = idx[offsetsAt:largeAt]
 	p.large = idx[largeAt : len(idx)-40]
-	if p.pack, err = p.mapFile(base + ".pack"); err != nil {
+	if p.pack, err = p.mapReadOnly(base + ".pack"); err != nil {
 		p.close()
 		return nil, err
 	}
 	return p, nil
 }
 
-func (p *packFile) mapFile(name string) ([]byte, error) {
+func (p *mappedPack) mapReadOnly(name string) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, unmap, err := mapFile(f)
+	data, unmap, err := mapReadOnly(f)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
@@ -127,14 +127,14 @@ func (p *packFile) mapFile(name string) ([]byte, error) {
 	return data, nil
 }
 
-func (p *packFile) close() {
+func (p *mappedPack) close() {
 	for _, u := range p.unmap {
 		u()
 	}
 	p.unmap, p.pack, p.idx = nil, nil, nil
 }
 
-func (o *objectReader) close() {
+func (o *packReader) close() {
 	for _, p := range o.packs {
 		p.close()
 	}
@@ -142,7 +142,7 @@ func (o *objectReader) close() {
 }
 
 // find returns the offset of an object in the pack, or -1.
-func (p *packFile) find(h plumbing.Hash) int64 {
+func (p *mappedPack) find(h plumbing.Hash) int64 {
 	lo := 0
 	if h[0] > 0 {
 		lo = int(binary.BigEndian.Uint32(p.fanout[(int(h[0])-1)*4:]))
@@ -162,7 +162,7 @@ func (p *packFile) find(h plumbing.Hash) int64 {
 	return -1
 }
 
-func (p *packFile) offset(i int) int64 {
+func (p *mappedPack) offset(i int) int64 {
 	off := binary.BigEndian.Uint32(p.offsets[i*4:])
 	if off&0x80000000 == 0 {
 		return int64(off)
@@ -174,12 +174,12 @@ func (p *packFile) offset(i int) int64 {
 	return int64(binary.BigEndian.Uint64(p.large[j*8:]))
 }
 
-// errNotHere means the object is not in a pack or loose file this reader
+// errNotInPacks means the object is not in a pack or loose file this reader
 // knows: go-git may still find it (in an alternate object store).
-var errNotHere = errors.New("object not found by the pack reader")
+var errNotInPacks = errors.New("object not found by the pack reader")
 
 // read returns an object's type and content.
-func (o *objectReader) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+func (o *packReader) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	for i, p := range o.packs {
 		if off := p.find(h); off >= 0 {
 			return o.packed(i, off)
@@ -188,11 +188,11 @@ func (o *objectReader) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error
 	return o.loose(h)
 }
 
-func (o *objectReader) loose(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+func (o *packReader) loose(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	hex := h.String()
 	f, err := os.Open(filepath.Join(o.dir, hex[:2], hex[2:]))
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil, errNotHere
+		return 0, nil, errNotInPacks
 	}
 	if err != nil {
 		return 0, nil, err
@@ -233,15 +233,15 @@ const (
 
 // packed reads the object at an offset of pack i, applying its chain of
 // deltas.
-func (o *objectReader) packed(i int, off int64) (plumbing.ObjectType, []byte, error) {
+func (o *packReader) packed(i int, off int64) (plumbing.ObjectType, []byte, error) {
 	type delta struct {
-		key  baseKey
+		key  packBaseKey
 		data []byte
 	}
 	var chain []delta
-	var base baseObject
+	var base packBase
 	for {
-		key := baseKey{i, off}
+		key := packBaseKey{i, off}
 		if b, ok := o.bases[key]; ok {
 			base = b
 			break
@@ -255,7 +255,7 @@ func (o *objectReader) packed(i int, off int64) (plumbing.ObjectType, []byte, er
 			return 0, nil, err
 		}
 		if typ >= packCommit && typ <= packTag {
-			base = baseObject{typ: plumbing.ObjectType(typ), data: data}
+			base = packBase{typ: plumbing.ObjectType(typ), data: data}
 			if len(chain) > 0 {
 				o.keep(key, base)
 			}
@@ -277,7 +277,7 @@ func (o *objectReader) packed(i int, off int64) (plumbing.ObjectType, []byte, er
 				}
 			}
 			if j < 0 {
-				return 0, nil, errNotHere
+				return 0, nil, errNotInPacks
 			}
 			i, off = j, boff
 		default:
@@ -285,11 +285,11 @@ func (o *objectReader) packed(i int, off int64) (plumbing.ObjectType, []byte, er
 		}
 	}
 	for k := len(chain) - 1; k >= 0; k-- {
-		data, err := applyDelta(base.data, chain[k].data)
+		data, err := applyPackDelta(base.data, chain[k].data)
 		if err != nil {
 			return 0, nil, err
 		}
-		base = baseObject{typ: base.typ, data: data}
+		base = packBase{typ: base.typ, data: data}
 		if k > 0 {
 			o.keep(chain[k].key, base) // a base of the next delta
 		}
@@ -299,8 +299,8 @@ func (o *objectReader) packed(i int, off int64) (plumbing.ObjectType, []byte, er
 
 // keep caches a delta base, dropping everything when the cache is full:
 // walks read neighbouring objects, whose chains share their bases.
-func (o *objectReader) keep(k baseKey, b baseObject) {
-	if o.size+len(b.data) > maxBases {
+func (o *packReader) keep(k packBaseKey, b packBase) {
+	if o.size+len(b.data) > maxPackBases {
 		clear(o.bases)
 		o.size = 0
 	}
@@ -312,7 +312,7 @@ func (o *objectReader) keep(k baseKey, b baseObject) {
 
 // header reads an object's header at off: its pack type, where its delta
 // base is, its inflated size and where its data starts.
-func (o *objectReader) header(i int, off int64) (typ int, baseOff int64, baseRef plumbing.Hash, size int64, dataAt int64, err error) {
+func (o *packReader) header(i int, off int64) (typ int, baseOff int64, baseRef plumbing.Hash, size int64, dataAt int64, err error) {
 	pack := o.packs[i].pack
 	if off < 12 || off >= int64(len(pack)) {
 		return 0, 0, baseRef, 0, 0, fmt.Errorf("pack offset %d out of range", off)
@@ -360,7 +360,7 @@ func (o *objectReader) header(i int, off int64) (typ int, baseOff int64, baseRef
 }
 
 // inflate reads size bytes of zlib data starting at off in pack i.
-func (o *objectReader) inflate(i int, off, size int64) ([]byte, error) {
+func (o *packReader) inflate(i int, off, size int64) ([]byte, error) {
 	if size > 1<<30 {
 		return nil, errors.New("object too large")
 	}
@@ -381,8 +381,8 @@ func (o *objectReader) inflate(i int, off, size int64) ([]byte, error) {
 	return data, nil
 }
 
-// applyDelta applies a git delta to its base.
-func applyDelta(base, delta []byte) ([]byte, error) {
+// applyPackDelta applies a git delta to its base.
+func applyPackDelta(base, delta []byte) ([]byte, error) {
 	bad := errors.New("malformed delta")
 	varint := func() (int, bool) {
 		v, shift := 0, 0

@@ -195,7 +195,7 @@ func (r *Reader) abbreviated(prefix string) (plumbing.Hash, error) {
 func (r *Reader) peel(h plumbing.Hash) (plumbing.Hash, error) {
 	for range 10 {
 		typ, data, err := r.objs.read(h)
-		if errors.Is(err, errNotHere) {
+		if errors.Is(err, errNotInPacks) {
 			return h, nil // go-git will say
 		}
 		if err != nil || typ != plumbing.TagObject {
