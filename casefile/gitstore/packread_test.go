@@ -15,10 +15,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
-// packedRepo makes a history with the real git, packs it with deep delta
+// deltaPackedRepo makes a history with the real git, packs it with deep delta
 // chains (and leaves a few objects loose), adds an annotated tag, a merge
 // and a remote branch, and packs the refs.
-func packedRepo(t *testing.T) string {
+func deltaPackedRepo(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	git := func(args ...string) string {
@@ -66,8 +66,8 @@ func packedRepo(t *testing.T) string {
 
 // TestObjectReaderMatchesGit reads every object git has, packed (most as
 // deltas) or loose, and compares type and content with git cat-file.
-func TestObjectReaderMatchesGit(t *testing.T) {
-	dir := packedRepo(t)
+func TestPackReaderMatchesGit(t *testing.T) {
+	dir := deltaPackedRepo(t)
 	r, err := OpenReader(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -112,8 +112,8 @@ func TestObjectReaderMatchesGit(t *testing.T) {
 	}
 }
 
-func TestResolveMatchesGit(t *testing.T) {
-	dir := packedRepo(t)
+func TestReaderResolveMatchesGit(t *testing.T) {
+	dir := deltaPackedRepo(t)
 	r, err := OpenReader(dir)
 	if err != nil {
 		t.Fatal(err)
