@@ -218,9 +218,17 @@ func (v *reviewer) validate(ctx context.Context, ids, other []string) error {
 	rh := v.src.repo
 	var problems []diag.Problem
 	c := check.New(rh)
+	// The cases HEAD holds (a folder left empty in the working tree after
+	// its files were deleted is not one: git keeps no folders).
+	held := map[string]bool{}
+	for p := range v.src.files {
+		if id := caseOf(p); id != "" {
+			held[id] = true
+		}
+	}
 	var present []string
 	for _, id := range ids {
-		if rh.Exists(id) {
+		if held[id] && rh.Exists(id) {
 			present = append(present, id)
 		}
 	}
