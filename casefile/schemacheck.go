@@ -388,8 +388,12 @@ func plural(n int, one, many string) string {
 
 func article(t string) string {
 	switch t {
-	case "integer", "object", "array":
-		return "an " + map[string]string{"integer": "integer", "object": "mapping", "array": "list"}[t]
+	case "integer":
+		return "an integer"
+	case "object":
+		return "a mapping"
+	case "array":
+		return "a list"
 	case "null":
 		return "empty"
 	}
