@@ -62,11 +62,22 @@ func scriptParams(dir string) testscript.Params {
 			env.Setenv("NO_COLOR", "1")
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		Cmds: scriptCmds(map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":  cmdExits,
 			"id2env": cmdID2Env,
-		},
+		}, validateCmds),
 	}
+}
+
+// scriptCmds merges the script commands of several areas.
+func scriptCmds(sets ...map[string]func(ts *testscript.TestScript, neg bool, args []string)) map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	all := map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+	for _, set := range sets {
+		for name, cmd := range set {
+			all[name] = cmd
+		}
+	}
+	return all
 }
 
 // exits N command args... runs a program and requires exit status N: the
