@@ -9,6 +9,7 @@ import (
 
 	"github.com/casesproject/cases/casefile"
 	"github.com/casesproject/cases/casefile/diag"
+	"github.com/casesproject/cases/templates"
 )
 
 // Entry is something the top of a case repository may hold besides the
@@ -39,11 +40,14 @@ var TopLevel = []Entry{
 	{".schemas/", "JSON Schemas written by cases schema export .schemas, for editors working offline"},
 }
 
-// templateNames are the templates a repository may override.
+// templateNames are the templates a repository may override: those
+// cases has built in.
 var templateNames = func() []string {
 	var out []string
 	for _, k := range casefile.Kinds {
-		out = append(out, k.Template())
+		if _, err := fs.Stat(templates.FS, k.Template()); err == nil {
+			out = append(out, k.Template())
+		}
 	}
 	return out
 }()
