@@ -76,7 +76,9 @@ func Validate(ctx context.Context, r *casefile.Repo, opts Options, emit func(Fil
 	if g, err := gitstore.Open(r.Root); err == nil {
 		defer g.Close()
 		v.git = g
-		if v.committed, err = g.Committed(); err != nil {
+		// A few case folders are looked up in HEAD's trees; a whole
+		// caseload is compared through the index, streamed.
+		if v.committed, err = g.Committed(len(opts.Paths) > 0); err != nil {
 			return Summary{}, err
 		}
 		defer v.committed.Close()

@@ -2,6 +2,8 @@ package gitstore
 
 import (
 	"bufio"
+	"bytes"
+	"crypto/sha1"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -25,7 +28,12 @@ type CommittedFile struct {
 // BlobHash is the git object id of a file with the given content: equal to
 // a CommittedFile's Hash exactly when the content is what was committed.
 func BlobHash(data []byte) plumbing.Hash {
-	return plumbing.ComputeHash(plumbing.BlobObject, data)
+	// crypto/sha1 rather than go-git's collision-detecting hasher: this only
+	// compares a file with what was committed, and is run on every note.
+	h := sha1.New()
+	h.Write([]byte("blob " + strconv.Itoa(len(data)) + "\x00"))
+	h.Write(data)
+	return plumbing.Hash(h.Sum(nil))
 }
 
 // Committed lists what HEAD holds under a series of folders visited in
@@ -33,7 +41,8 @@ func BlobHash(data []byte) plumbing.Hash {
 // the working tree with the last commit without reading every file twice
 // and without holding the index or HEAD's trees in memory.
 //
-// The index is read as a stream, in step with the folders asked for. For
+// Unless the pass is sparse, the index is read as a stream, in step with
+// the folders asked for. For
 // each folder the tree hash of its index entries is computed and compared
 // with HEAD's tree hash for that folder (found in the parent trees, which
 // are read once per parent); when they are equal the index entries are
@@ -53,8 +62,11 @@ type cachedTree struct {
 	entries []treeEntry
 }
 
-// Committed starts a pass over HEAD. Close it when done.
-func (r *Repo) Committed() (*Committed, error) {
+// Committed starts a pass over HEAD; close it when done. A pass over a few
+// folders (sparse) reads HEAD's trees down to each of them and nothing of
+// the index: that costs the depth of the folders, where streaming the
+// index costs its whole length up to the last folder.
+func (r *Repo) Committed(sparse bool) (*Committed, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	head, err := r.readHead()
@@ -66,7 +78,7 @@ func (r *Repo) Committed() (*Committed, error) {
 		return nil, err
 	}
 	c := &Committed{r: r, root: root}
-	if root.IsZero() {
+	if root.IsZero() || sparse {
 		return c, nil
 	}
 	c.idx, err = openIndexStream(filepath.Join(r.gitDir, "index"))
@@ -111,7 +123,7 @@ func (c *Committed) Folder(dir string) ([]CommittedFile, error) {
 	if err != nil || !ok || e.mode != filemode.Dir {
 		return nil, err
 	}
-	if h, ok := indexTreeHash(staged, len(dir)+1); ok && h == e.hash {
+	if h, ok := indexTreeHash(staged, len(dir)+1); ok && c.idx != nil && h == e.hash {
 		out := make([]CommittedFile, len(staged))
 		for i, s := range staged {
 			out[i] = CommittedFile{Path: s.name, Hash: s.hash}
@@ -201,14 +213,24 @@ func indexTreeHash(entries []streamEntry, base int) (plumbing.Hash, bool) {
 }
 
 // indexStream reads index entries one at a time, in order, without holding
-// the file in memory. Only what Committed needs is decoded.
+// the file in memory and without allocating for the entries it skips.
 type indexStream struct {
 	f       *os.File
 	br      *bufio.Reader
 	version uint32
-	left    int
-	prev    string // version 4: the previous name
-	peeked  *streamEntry
+	left    int  // entries not yet read
+	have    bool // cur holds an entry read but not yet consumed
+	cur     rawEntry
+}
+
+// rawEntry is the entry being read; name is reused from entry to entry
+// (version 4 builds each name from the one before).
+type rawEntry struct {
+	name   []byte
+	mode   uint32
+	hash   plumbing.Hash
+	stage  int
+	xflags uint16
 }
 
 type streamEntry struct {
@@ -242,83 +264,91 @@ func openIndexStream(path string) (*indexStream, error) {
 	return s, nil
 }
 
-// peek returns the next entry without consuming it (nil at the end).
-func (s *indexStream) peek() (*streamEntry, error) {
-	if s.peeked != nil || s.left == 0 {
-		return s.peeked, nil
-	}
-	e, err := s.read()
-	if err != nil {
-		return nil, err
-	}
-	s.peeked = e
-	return e, nil
-}
-
 // under skips the entries before prefix and returns those starting with
-// it (prefix ends in "/").
+// it (prefix ends in "/"). The first entry after them stays unconsumed.
 func (s *indexStream) under(prefix string) ([]streamEntry, error) {
 	var out []streamEntry
 	for {
-		e, err := s.peek()
-		if err != nil || e == nil {
-			return out, err
+		if !s.have {
+			if s.left == 0 {
+				return out, nil
+			}
+			if err := s.read(); err != nil {
+				return nil, err
+			}
+			s.have = true
 		}
+		c := &s.cur
 		switch {
-		case strings.HasPrefix(e.name, prefix):
-			out = append(out, *e)
-		case e.name > prefix:
+		case bytes.HasPrefix(c.name, []byte(prefix)):
+			out = append(out, streamEntry{string(c.name), c.mode, c.hash, c.stage, c.xflags})
+		case string(c.name) > prefix:
 			return out, nil
 		}
-		s.peeked = nil
+		s.have = false
 	}
 }
 
-func (s *indexStream) read() (*streamEntry, error) {
-	var fixed [entryFixed + 2]byte
-	if _, err := io.ReadFull(s.br, fixed[:entryFixed]); err != nil {
-		return nil, corrupt("entry truncated")
+// read reads the next entry into s.cur.
+func (s *indexStream) read() error {
+	// Peek and Discard work in the reader's buffer: nothing is copied or
+	// allocated for an entry that is skipped.
+	fixed, err := s.br.Peek(entryFixed + 2)
+	if len(fixed) < entryFixed {
+		return corrupt("entry truncated")
 	}
 	s.left--
-	e := &streamEntry{mode: binary.BigEndian.Uint32(fixed[24:]), hash: plumbing.Hash(fixed[40:60])}
+	c := &s.cur
+	c.mode = binary.BigEndian.Uint32(fixed[24:])
+	c.hash = plumbing.Hash(fixed[40:60])
 	flags := binary.BigEndian.Uint16(fixed[60:])
-	e.stage = int(flags&flagStage) >> 12
+	c.stage = int(flags&flagStage) >> 12
+	c.xflags = 0
 	n := entryFixed
 	if flags&flagExtended != 0 {
 		if s.version < 3 {
-			return nil, corrupt("extended flags in a version 2 index")
+			return corrupt("extended flags in a version 2 index")
 		}
-		if _, err := io.ReadFull(s.br, fixed[entryFixed:entryFixed+2]); err != nil {
-			return nil, corrupt("entry truncated")
+		if err != nil {
+			return corrupt("entry truncated")
 		}
-		e.xflags = binary.BigEndian.Uint16(fixed[entryFixed:])
+		c.xflags = binary.BigEndian.Uint16(fixed[entryFixed:])
 		n += 2
+	}
+	if _, err := s.br.Discard(n); err != nil {
+		return corrupt("entry truncated")
 	}
 	if s.version == 4 {
 		strip, err := readVarint(s.br)
-		if err != nil || strip > len(s.prev) {
-			return nil, corrupt("entry name")
+		if err != nil || strip > len(c.name) {
+			return corrupt("entry name")
 		}
-		suffix, err := s.br.ReadBytes(0)
+		suffix, err := s.br.ReadSlice(0)
 		if err != nil {
-			return nil, corrupt("entry name")
+			return corrupt("entry name")
 		}
-		e.name = s.prev[:len(s.prev)-strip] + string(suffix[:len(suffix)-1])
-		s.prev = e.name
-		return e, nil
+		c.name = append(c.name[:len(c.name)-strip], suffix[:len(suffix)-1]...)
+		return nil
 	}
-	name, err := s.br.ReadBytes(0)
-	if err != nil {
-		return nil, corrupt("entry name")
+	name, err := s.br.ReadSlice(0)
+	if err == bufio.ErrBufferFull { // a name longer than the buffer
+		long := slices.Clone(name)
+		rest, err := s.br.ReadBytes(0)
+		if err != nil {
+			return corrupt("entry name")
+		}
+		name = append(long, rest...)
+	} else if err != nil {
+		return corrupt("entry name")
 	}
-	e.name = string(name[:len(name)-1])
+	c.name = append(c.name[:0], name[:len(name)-1]...)
 	// Entries are padded with 1 to 8 NUL bytes to a multiple of 8; one was
 	// read with the name.
-	pad := (n+len(e.name)+8)&^7 - (n + len(e.name) + 1)
+	pad := (n+len(c.name)+8)&^7 - (n + len(c.name) + 1)
 	if _, err := s.br.Discard(pad); err != nil {
-		return nil, corrupt("entry truncated")
+		return corrupt("entry truncated")
 	}
-	return e, nil
+	return nil
 }
 
 // readVarint decodes git's offset varint from a reader.

@@ -76,16 +76,18 @@ func TestCommittedMatchesLsTree(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := newHistoryRepo(t)
 			tt.setup(t, dir)
-			c, err := openRepo(t, dir).Committed()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			for _, f := range folders() {
-				got, want := committedLines(t, c, f), lsTree(t, dir, f)
-				if !slices.Equal(got, want) {
-					t.Errorf("%s:\n got %q\nwant %q", f, got, want)
+			for _, sparse := range []bool{false, true} {
+				c, err := openRepo(t, dir).Committed(sparse)
+				if err != nil {
+					t.Fatal(err)
 				}
+				for _, f := range folders() {
+					got, want := committedLines(t, c, f), lsTree(t, dir, f)
+					if !slices.Equal(got, want) {
+						t.Errorf("sparse %v, %s:\n got %q\nwant %q", sparse, f, got, want)
+					}
+				}
+				c.Close()
 			}
 		})
 	}
@@ -100,7 +102,7 @@ func TestCommittedReadsNoObjectWhereTheIndexMatches(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, ".git", "objects", tree[:2], tree[2:])); err != nil {
 		t.Fatal(err)
 	}
-	c, err := openRepo(t, dir).Committed()
+	c, err := openRepo(t, dir).Committed(false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +115,7 @@ func TestCommittedReadsNoObjectWhereTheIndexMatches(t *testing.T) {
 	// missing: the error shows the fallback is real.
 	writeFile(t, dir, "cases/2026-10/2026-10-AAAAA/intake.yaml", "date: 2026-10-02\n")
 	git(t, dir, "add", "-A")
-	c2, err := openRepo(t, dir).Committed()
+	c2, err := openRepo(t, dir).Committed(false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +133,7 @@ func TestCommittedAfterApply(t *testing.T) {
 	if _, err := r.Apply([]Change{{Path: "cases/2026-10/2026-10-BBBBB/notes/20261124T101500Z-ZXCVB.yaml", Data: []byte("text: via apply\n")}}, opts("note")); err != nil {
 		t.Fatal(err)
 	}
-	c, err := r.Committed()
+	c, err := r.Committed(false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +150,7 @@ func TestCommittedUnbornAndOrder(t *testing.T) {
 	git(t, dir, "init", "-q")
 	writeFile(t, dir, "cases/2026-10/2026-10-AAAAA/case.yaml", "id: x\n")
 	git(t, dir, "add", "-A")
-	c, err := openRepo(t, dir).Committed()
+	c, err := openRepo(t, dir).Committed(false)
 	if err != nil {
 		t.Fatal(err)
 	}
