@@ -2,17 +2,21 @@ package casefile
 
 import (
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/casesproject/cases/templates"
+	"github.com/rogpeppe/go-internal/txtar"
 )
 
 // FuzzCheck feeds arbitrary bytes to the whole document loader (strict
 // reader, schema line, schema, typed view) as every kind of document. It
-// must never panic, and every problem must be one well-formed line: a
-// rule, a position, a message without line breaks (a message is printed
-// as one line and as a GitHub annotation). Run by make fuzz.
+// must never panic; every problem must be one well-formed line: a rule, a
+// position, a message without line breaks (a message is printed as one
+// line and as a GitHub annotation); and a document that fits its schema
+// must decode the same from its plain value as from its node tree. Run by
+// make fuzz.
 func FuzzCheck(f *testing.F) {
 	for i, k := range Kinds {
 		name := k.Template()
@@ -24,6 +28,13 @@ func FuzzCheck(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(uint8(i), stripComments(data))
+	}
+	if a, err := txtar.ParseFile("check/testdata/valid.txtar"); err == nil {
+		for _, file := range a.Files {
+			if i := slices.Index(Kinds, Locate(file.Name).Kind); i >= 0 {
+				f.Add(uint8(i), file.Data)
+			}
+		}
 	}
 	f.Add(uint8(4), []byte("# yaml-language-server: $schema=case.schema.json\nid: 2026-11-K7Q3M\nstage: [x\n"))
 	f.Add(uint8(6), []byte("# yaml-language-server: $schema=assessment.schema.json\nanswers: {q: {a: [1, true, null]}}\n"))
@@ -37,6 +48,9 @@ func FuzzCheck(f *testing.F) {
 				t.Fatalf("bad problem %+v", p)
 			}
 		}
+		// A document that fits its schema decodes the same from its value
+		// as from its node tree.
+		decodeAnyKind(t, path, data, k)
 		switch k {
 		case KindConfig:
 			ParseDoc[Config](path, k, data)

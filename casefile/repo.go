@@ -17,6 +17,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -260,11 +261,18 @@ func LoadDoc[T any](r *Repo, rel string, k Kind) (*Doc[T], []diag.Problem, error
 
 // ParseDoc checks and decodes a document from bytes.
 func ParseDoc[T any](rel string, k Kind, data []byte) (*Doc[T], []diag.Problem) {
-	doc, problems := Check(rel, k, data)
+	doc, value, problems := check(rel, k, data)
 	if doc == nil || hasReaderProblem(problems) {
 		return nil, problems
 	}
-	v, err := decode[T](doc.Root())
+	var v T
+	var err error
+	if len(problems) > 0 || fromValue(reflect.ValueOf(&v).Elem(), value) != nil {
+		// A document that breaks its schema is decoded from its node
+		// tree, as yaml decodes it; one that fits is filled from the
+		// plain value the schema checked, which is the same and cheaper.
+		v, err = decode[T](doc.Root())
+	}
 	if err != nil {
 		if len(problems) == 0 {
 			problems = append(problems, decodeProblem(rel))
