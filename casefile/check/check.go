@@ -351,8 +351,8 @@ func (c *Checker) intake(f *casefile.Folder, add adder) {
 
 func (c *Checker) assessment(f *casefile.Folder, d *casefile.Doc[casefile.Assessment], add adder) {
 	a := d.Data
-	loc := casefile.Locate(d.Path)
-	if loc.Name[0] != a.Date || loc.Name[1] != a.Member {
+	// The loader placed the file by its name: <date>-<member>.yaml.
+	if name := path.Base(d.Path); name != a.Date+"-"+a.Member+".yaml" {
 		add(at(d.Doc, FileName, "file name must be <date>-<member>.yaml of the assessment's own date and member", "date"))
 	}
 	c.refWorker(d.Doc, add, a.Assessor, "assessor")
@@ -487,9 +487,9 @@ func (c *Checker) refGoal(f *casefile.Folder, d *yamlx.Doc, add adder, goal stri
 
 func (c *Checker) note(f *casefile.Folder, d *casefile.Doc[casefile.Note], add adder) {
 	n := d.Data
-	loc := casefile.Locate(d.Path)
+	// The loader placed the file by its name: <timestamp>-<suffix>.yaml.
 	t, err := time.Parse(time.RFC3339, n.At)
-	if err == nil && t.UTC().Format("20060102T150405Z") != loc.Name[0] {
+	if err == nil && !strings.HasPrefix(path.Base(d.Path), t.UTC().Format("20060102T150405Z")+"-") {
 		add(at(d.Doc, FileName, "file name must start with the note's timestamp in UTC (yyyymmddThhmmssZ)", "at"))
 	}
 	c.refWorker(d.Doc, add, n.Author, "author")

@@ -231,18 +231,44 @@ func (v *run) check(f *casefile.Folder) ([]File, error) {
 			ps = append(ps, p)
 		}
 	}
+	// Every document read, with its kind; documents that could not be read
+	// and anything else with problems are placed by their path.
+	kinds := make(map[string]casefile.Kind, len(f.Files))
+	add := func(p string, k casefile.Kind) { kinds[p] = k }
+	if f.Case != nil {
+		add(f.Case.Path, casefile.KindCase)
+	}
+	if f.Intake != nil {
+		add(f.Intake.Path, casefile.KindIntake)
+	}
+	if f.Plan != nil {
+		add(f.Plan.Path, casefile.KindPlan)
+	}
+	if f.Closure != nil {
+		add(f.Closure.Path, casefile.KindClosure)
+	}
+	for _, a := range f.Assessments {
+		add(a.Path, casefile.KindAssessment)
+	}
+	for _, n := range f.Notes {
+		add(n.Path, casefile.KindNote)
+	}
 	byPath := map[string][]diag.Problem{}
 	for _, p := range ps {
 		byPath[p.Path] = append(byPath[p.Path], p)
 	}
-	for _, p := range f.Files {
-		if _, ok := byPath[p]; !ok && casefile.Locate(p).Kind != "" {
+	for p := range kinds {
+		if _, ok := byPath[p]; !ok {
 			byPath[p] = nil
 		}
 	}
 	files := make([]File, 0, len(byPath))
 	for p, probs := range byPath {
-		files = append(files, File{Path: p, Kind: casefile.Locate(p).Kind, Problems: probs})
+		k, ok := kinds[p]
+		if !ok {
+			k = casefile.Locate(p).Kind
+		}
+		files = append(files, File{Path: p, Kind: k, Problems: probs})
 	}
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	// Hashes of the notes as read, for note-edited once the folder's turn
@@ -268,7 +294,7 @@ func (v *run) committedNotes(id string, files *[]File) error {
 		return err
 	}
 	for _, h := range head {
-		if casefile.Locate(h.Path).Kind != casefile.KindNote {
+		if !strings.Contains(h.Path[len(casefile.CaseDir(id)):], "/notes/") || casefile.Locate(h.Path).Kind != casefile.KindNote {
 			continue
 		}
 		i, found := slices.BinarySearchFunc(*files, h.Path, func(x File, p string) int { return strings.Compare(x.Path, p) })

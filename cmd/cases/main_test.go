@@ -21,9 +21,10 @@ var update = flag.Bool("update", false, "rewrite the expected output in testdata
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"cases":       func() { os.Exit(cli.Main()) },
-		"fake-editor": fakeEditor,
-		"hold-lock":   holdLock,
+		"cases":          func() { os.Exit(cli.Main()) },
+		"cases-peak-rss": peakRSSMain,
+		"fake-editor":    fakeEditor,
+		"hold-lock":      holdLock,
 	})
 }
 
