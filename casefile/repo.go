@@ -387,7 +387,9 @@ func (r *Repo) loadFolder(id string, sel Select) (*Folder, error) {
 	slices.Sort(files)
 	f.Files = files
 	for _, p := range files {
-		loc := Locate(p)
+		// The folder is a case folder: only the rest of the path decides.
+		loc := Location{CaseID: id, InCase: true}
+		locateInCase(&loc, strings.Split(p[len(f.Dir)+1:], "/"))
 		if loc.Kind == "" {
 			f.Stray = append(f.Stray, p)
 			continue
