@@ -140,7 +140,6 @@ type Checker struct {
 type instrumentState struct {
 	exists bool
 	inst   *casefile.Instrument // nil unless it exists and has no problems
-	doc    *casefile.Doc[casefile.Instrument]
 	probs  []diag.Problem
 }
 
@@ -150,17 +149,19 @@ func New(r *casefile.Repo) *Checker {
 }
 
 // ConfigUsable reports whether cases.yaml was read and decoded (it may
-// still have schema problems in single fields).
+// still have schema problems in single fields). When it was not, the
+// repository runs on an empty configuration that no case would match.
 func ConfigUsable(r *casefile.Repo) bool {
 	if r.ConfigDoc == nil {
 		return false
 	}
 	for _, p := range r.ConfigProblems {
-		if strings.HasPrefix(p.Rule, "yaml-") || p.Rule == casefile.RuleSchemaShape && p.Line == 1 && p.Col == 1 {
+		if strings.HasPrefix(p.Rule, "yaml-") {
 			return false
 		}
 	}
-	return true
+	_, err := casefile.DecodeDoc[casefile.Config](r.ConfigDoc)
+	return err == nil
 }
 
 // Folder returns every problem of a case folder: those found reading its
@@ -630,7 +631,6 @@ func (c *Checker) instrumentLocked(id string) *instrumentState {
 	if err != nil || d == nil {
 		return st
 	}
-	st.doc = d
 	if len(problems) == 0 {
 		st.inst = &d.Data
 		st.probs = append(st.probs, instrumentRules(d)...)
