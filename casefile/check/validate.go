@@ -73,7 +73,14 @@ func Validate(ctx context.Context, r *casefile.Repo, opts Options, emit func(Fil
 		}
 	}
 	v.scope = scope{paths: opts.Paths}
-	if g, err := gitstore.Open(r.Root); err == nil {
+	// Outside git (an exported copy) there is no commit to compare notes
+	// with; a repository git cannot read is an error.
+	g, err := gitstore.Open(r.Root)
+	switch {
+	case errors.Is(err, gitstore.ErrNotRepository):
+	case err != nil:
+		return Summary{}, err
+	default:
 		defer g.Close()
 		v.git = g
 		// A few case folders are looked up in HEAD's trees; a whole
