@@ -71,8 +71,8 @@ func validateRun(ctx context.Context, f *factory, opts *validateOptions) error {
 	if err != nil {
 		return err
 	}
-	w := newProblemWriter(format, f.io)
 	p := newProgress(f.io)
+	w := newProblemWriter(format, f.io, p.clear)
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -169,15 +169,19 @@ func (p *progress) update(done, total int) {
 		return
 	}
 	now := time.Now()
-	if now.Sub(p.start) < time.Second || now.Sub(p.last) < 100*time.Millisecond && done < total {
+	if now.Sub(p.start) < time.Second || p.shown && now.Sub(p.last) < 100*time.Millisecond && done < total {
 		return
 	}
 	p.last, p.shown = now, true
 	fmt.Fprintf(p.w, "\rchecking case folders: %d of %d", done, total)
 }
 
-func (p *progress) done() {
+// clear erases the progress line (the next update draws it again).
+func (p *progress) clear() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\033[K")
+		p.shown = false
 	}
 }
+
+func (p *progress) done() { p.clear() }

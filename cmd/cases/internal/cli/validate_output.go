@@ -22,7 +22,10 @@ type problemWriter interface {
 	finish(check.Summary) error
 }
 
-func newProblemWriter(format string, s *Streams) problemWriter {
+// newProblemWriter makes the writer of a format. On a terminal the text
+// lines are flushed file by file, after clear has erased the progress
+// line, so the two never mix.
+func newProblemWriter(format string, s *Streams, clear func()) problemWriter {
 	out := bufio.NewWriter(s.Out)
 	switch format {
 	case "json":
@@ -32,7 +35,11 @@ func newProblemWriter(format string, s *Streams) problemWriter {
 	case "junit":
 		return &junitWriter{w: out}
 	}
-	return &textWriter{w: out}
+	t := &textWriter{w: out}
+	if s.outTTY {
+		t.clear = clear
+	}
+	return t
 }
 
 // displayPath shows a path as it is, or quoted Go-style when it holds
@@ -51,12 +58,24 @@ func problemLine(p diag.Problem) string {
 	return p.String()
 }
 
-type textWriter struct{ w *bufio.Writer }
+type textWriter struct {
+	w     *bufio.Writer
+	clear func() // set on a terminal
+}
 
 func (t *textWriter) file(f check.File) error {
+	if len(f.Problems) == 0 {
+		return nil
+	}
+	if t.clear != nil {
+		t.clear()
+	}
 	for _, p := range f.Problems {
 		t.w.WriteString(problemLine(p))
 		t.w.WriteByte('\n')
+	}
+	if t.clear != nil {
+		return t.w.Flush()
 	}
 	return nil
 }
