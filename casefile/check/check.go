@@ -102,7 +102,7 @@ var Rules = []Rule{
 	{DateFuture, "no date of something that happened lies in the future beyond deadlines.future-tolerance-minutes (due dates and expiries may)", "an intake dated next month"},
 	{StageDocs, "the documents hold what the lifecycle guards require to enter the case's stage (guards a forced move overrode excepted)", "stage: planning while a household member has no assessment"},
 	{NoteEdited, "a committed note is neither changed nor deleted: notes are append-only, corrections are new notes", "a note's text fixed in place after it was committed"},
-	{ConfigLevels, "every level of case management has a positive contact frequency, and a less intensive level is not contacted more often than a more intensive one", "targeted: contact-days 5 while intensive has 7"},
+	{ConfigLevels, "a less intensive level of case management is not contacted more often than a more intensive one (a frequency below one day is schema-range's to report)", "targeted: contact-days 5 while intensive has 7"},
 	{ConfigThresholds, "the risk thresholds ascend: moderate below high below critical", "high: 10 with moderate: 12"},
 	{ConfigLevelMap, "a higher risk level maps to a level of case management at least as intensive", "low: intensive with high: supportive"},
 	{ConfigWeights, "risk weights and red-flag rules in cases.yaml name questions of the risk instrument, and red-flag answers fit them", "weights: {housing-stability: 2} when the question is housing-status"},
