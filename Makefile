@@ -42,9 +42,14 @@ demo: build
 bench:
 	CASES_BENCH_CACHE=$(CURDIR)/.bench $(GO) test -run '^$$' -bench . -benchmem -timeout 2h ./...
 
-## fuzz: run the fuzz targets for a while (not part of make test).
+## fuzz: run the fuzz targets for a while each (not part of make test):
+## the strict reader, the whole document loader as every kind, and every
+## rule over a case and the configuration holding a fuzzed document.
+FUZZTIME ?= 60s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./casefile/yamlx
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./casefile/yamlx
+	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./casefile
+	$(GO) test -run '^$$' -fuzz FuzzFolder -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./casefile/check
 
 ## readme: regenerate the README sections made from code tables.
 readme:

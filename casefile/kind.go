@@ -117,7 +117,13 @@ func Locate(p string) Location {
 		return Location{}
 	}
 	loc := Location{CaseID: parts[2], InCase: true}
-	rest := parts[3:]
+	locateInCase(&loc, parts[3:])
+	return loc
+}
+
+// locateInCase sets what a path inside a case folder is, from its parts
+// below the folder.
+func locateInCase(loc *Location, rest []string) {
 	switch {
 	case len(rest) == 1:
 		switch rest[0] {
@@ -139,5 +145,4 @@ func Locate(p string) Location {
 			loc.Kind, loc.Name = KindNote, [2]string{m[1]}
 		}
 	}
-	return loc
 }

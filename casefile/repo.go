@@ -9,7 +9,6 @@
 package casefile
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -152,6 +152,30 @@ func (r *Repo) ReadFile(rel string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return readRegular(f, rel)
+}
+
+// readListed reads a file loadFolder found by listing its folder, whose
+// folders were checked on the way down (no symlinks; CaseIDs and LoadCase
+// see to the case folder itself). Only the file is left to check: it is
+// opened without following a symlink and refused unless regular, which
+// spares the walk over every folder above it that ReadFile makes (a third
+// of the cost of reading a document).
+func (r *Repo) readListed(rel string) ([]byte, error) {
+	f, err := openNoFollow(r.Abs(rel))
+	if err != nil {
+		if isSymlinkErr(err) {
+			return nil, &fs.PathError{Op: "read", Path: rel, Err: ErrNotRegular}
+		}
+		return nil, err
+	}
+	defer f.Close()
+	return readRegular(f, rel)
+}
+
+// readRegular reads an open file, refusing anything but a regular file,
+// and at most yamlx.MaxSize+1 bytes.
+func readRegular(f *os.File, rel string) ([]byte, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
@@ -159,14 +183,24 @@ func (r *Repo) ReadFile(rel string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, &fs.PathError{Op: "read", Path: rel, Err: ErrNotRegular}
 	}
-	var b bytes.Buffer
-	if fi.Size() <= yamlx.MaxSize {
-		b.Grow(int(fi.Size()) + 1)
+	// One buffer of the file's size, plus room to see it end (or grow
+	// past the limit): a bytes.Buffer would grow a second copy.
+	limit := yamlx.MaxSize + 1
+	data := make([]byte, 0, min(max(fi.Size(), 0), int64(limit))+1)
+	for len(data) < limit {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):min(cap(data), limit)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	if _, err := io.Copy(&b, io.LimitReader(f, yamlx.MaxSize+1)); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return data, nil
 }
 
 // checkNoSymlink refuses a symlink or non-directory in any folder on the
@@ -227,11 +261,18 @@ func LoadDoc[T any](r *Repo, rel string, k Kind) (*Doc[T], []diag.Problem, error
 
 // ParseDoc checks and decodes a document from bytes.
 func ParseDoc[T any](rel string, k Kind, data []byte) (*Doc[T], []diag.Problem) {
-	doc, problems := Check(rel, k, data)
+	doc, value, problems := check(rel, k, data)
 	if doc == nil || hasReaderProblem(problems) {
 		return nil, problems
 	}
-	v, err := decode[T](doc.Root())
+	var v T
+	var err error
+	if len(problems) > 0 || fromValue(reflect.ValueOf(&v).Elem(), value) != nil {
+		// A document that breaks its schema is decoded from its node
+		// tree, as yaml decodes it; one that fits is filled from the
+		// plain value the schema checked, which is the same and cheaper.
+		v, err = decode[T](doc.Root())
+	}
 	if err != nil {
 		if len(problems) == 0 {
 			problems = append(problems, decodeProblem(rel))
@@ -346,7 +387,9 @@ func (r *Repo) loadFolder(id string, sel Select) (*Folder, error) {
 	slices.Sort(files)
 	f.Files = files
 	for _, p := range files {
-		loc := Locate(p)
+		// The folder is a case folder: only the rest of the path decides.
+		loc := Location{CaseID: id, InCase: true}
+		locateInCase(&loc, strings.Split(p[len(f.Dir)+1:], "/"))
 		if loc.Kind == "" {
 			f.Stray = append(f.Stray, p)
 			continue
@@ -354,7 +397,7 @@ func (r *Repo) loadFolder(id string, sel Select) (*Folder, error) {
 		if !sel.wants(loc.Kind) {
 			continue
 		}
-		data, err := r.ReadFile(p)
+		data, err := r.readListed(p)
 		if err != nil {
 			if errors.Is(err, ErrNotRegular) {
 				continue

@@ -103,12 +103,18 @@ func CheckSchemaLine(path string, k Kind, data []byte) []diag.Problem {
 // CheckSchema validates a parsed document against its kind's schema and
 // returns one problem per failure, located at the offending node.
 func CheckSchema(doc *yamlx.Doc, k Kind) []diag.Problem {
+	return checkSchemaValue(doc, k, yamlx.Value(doc.Node))
+}
+
+// checkSchemaValue is CheckSchema on the document's plain value, which the
+// caller may use again.
+func checkSchemaValue(doc *yamlx.Doc, k Kind, value any) []diag.Problem {
 	all, err := schemas()
 	if err != nil {
 		// The embedded schemas are tested; this cannot happen in a release.
 		return []diag.Problem{{Path: doc.Path, Line: 1, Col: 1, Rule: RuleSchemaShape, Message: "internal error: " + err.Error()}}
 	}
-	verr := all[k].Validate(yamlx.Value(doc.Node))
+	verr := all[k].Validate(value)
 	if verr == nil {
 		return nil
 	}
@@ -388,8 +394,12 @@ func plural(n int, one, many string) string {
 
 func article(t string) string {
 	switch t {
-	case "integer", "object", "array":
-		return "an " + map[string]string{"integer": "integer", "object": "mapping", "array": "list"}[t]
+	case "integer":
+		return "an integer"
+	case "object":
+		return "a mapping"
+	case "array":
+		return "a list"
 	case "null":
 		return "empty"
 	}
@@ -408,15 +418,23 @@ func ratString(r interface{ FloatString(int) string }) string {
 // document's bytes. It returns the parsed document (nil when it could not be
 // read) and every problem found.
 func Check(path string, k Kind, data []byte) (*yamlx.Doc, []diag.Problem) {
+	doc, _, problems := check(path, k, data)
+	return doc, problems
+}
+
+// check is Check, also returning the document's plain value when the
+// schema was checked (nil otherwise).
+func check(path string, k Kind, data []byte) (*yamlx.Doc, any, []diag.Problem) {
 	doc, problems := yamlx.Parse(path, data)
 	if doc == nil {
-		return nil, problems
+		return nil, nil, problems
 	}
 	problems = append(problems, CheckSchemaLine(path, k, data)...)
 	if len(problems) > 0 && hasReaderProblem(problems) {
-		return doc, problems
+		return doc, nil, problems
 	}
-	return doc, append(problems, CheckSchema(doc, k)...)
+	value := yamlx.Value(doc.Node)
+	return doc, value, append(problems, checkSchemaValue(doc, k, value)...)
 }
 
 func hasReaderProblem(ps []diag.Problem) bool {

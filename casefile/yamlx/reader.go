@@ -201,6 +201,11 @@ func firstColumn(data []byte, line int) int {
 func checkEncoding(data []byte) (line, col int, msg string, ok bool) {
 	line, col = 1, 1
 	for i := 0; i < len(data); {
+		if c := data[i]; c >= 0x20 && c < 0x7f { // printable ASCII, the common case
+			i++
+			col++
+			continue
+		}
 		r, size := utf8.DecodeRune(data[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:

@@ -21,9 +21,10 @@ var update = flag.Bool("update", false, "rewrite the expected output in testdata
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"cases":       func() { os.Exit(cli.Main()) },
-		"fake-editor": fakeEditor,
-		"hold-lock":   holdLock,
+		"cases":          func() { os.Exit(cli.Main()) },
+		"cases-peak-rss": peakRSSMain,
+		"fake-editor":    fakeEditor,
+		"hold-lock":      holdLock,
 	})
 }
 
@@ -62,11 +63,22 @@ func scriptParams(dir string) testscript.Params {
 			env.Setenv("NO_COLOR", "1")
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		Cmds: scriptCmds(map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":  cmdExits,
 			"id2env": cmdID2Env,
-		},
+		}, validateCmds),
 	}
+}
+
+// scriptCmds merges the script commands of several areas.
+func scriptCmds(sets ...map[string]func(ts *testscript.TestScript, neg bool, args []string)) map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	all := map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+	for _, set := range sets {
+		for name, cmd := range set {
+			all[name] = cmd
+		}
+	}
+	return all
 }
 
 // exits N command args... runs a program and requires exit status N: the
