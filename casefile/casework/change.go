@@ -74,9 +74,9 @@ func update(r *casefile.Repo, opts casefile.UpdateOptions, id string, allowClose
 		if err := fn(c); err != nil {
 			return err
 		}
-		if introduced := check.Introduced(problems, chk.Folder(c.After)); len(introduced) > 0 {
-			return diag.Invalid(introduced)
-		}
+		// A change that breaks what the stage requires is refused as the
+		// guards it breaks (the clearer message), before any other problem
+		// it introduces; validate reports the same as stage-documents.
 		var broken []lifecycle.Failure
 		for _, fl := range lifecycle.StageFailures(c.After) {
 			if !slices.Contains(failing, fl.Guard) {
@@ -85,6 +85,9 @@ func update(r *casefile.Repo, opts casefile.UpdateOptions, id string, allowClose
 		}
 		if len(broken) > 0 {
 			return &lifecycle.GuardError{Case: id, From: c.After.Case.Data.Stage, Failures: broken}
+		}
+		if introduced := check.Introduced(problems, chk.Folder(c.After)); len(introduced) > 0 {
+			return diag.Invalid(introduced)
 		}
 		return nil
 	})
