@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/casesproject/cases/casefile"
+	"github.com/casesproject/cases/casefile/scan"
 )
 
 // Kinds of due items.
@@ -92,6 +93,94 @@ func (it Item) UID() string {
 	return strings.Join(parts, "-") + "@cases"
 }
 
+// entry is an item as Collect keeps it until it is printed: about 130
+// bytes, with its reason kept as the values the words are made from and
+// its dates as day numbers, so a caseload's worth of items stays small.
+type entry struct {
+	caseID, worker, ref, goal string
+	a, b                      string // the reason's words: a level, status, provider...
+	due, days                 int32  // due: days since 1970-01-01
+	date                      int32  // the date the reason names, days since 1970-01-01
+	n, m                      int32  // the reason's numbers: days of a rule, check-in i of m
+	kind                      uint8  // index in Rules
+	risk                      uint8  // 1 + index in casefile.RiskLevels, 0 when none
+	variant                   uint8  // which wording (see why)
+}
+
+// Wordings of the contact reason (bits of entry.variant).
+const (
+	noContact    = 1 << iota // no contact since enrollment
+	noLevel                  // no level set: the shortest interval
+	unknownLevel             // a level without contact days: the shortest interval
+	highRisk                 // high or critical risk: the high-risk interval
+)
+
+var epoch = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func dayNumber(t time.Time) int32 {
+	return int32(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Sub(epoch).Hours() / 24)
+}
+
+func dayString(n int32) string { return epoch.AddDate(0, 0, int(n)).Format(time.DateOnly) }
+
+// item makes the item an entry stands for.
+func (e *entry) item() Item {
+	it := Item{Case: e.caseID, Worker: e.worker, Kind: Rules[e.kind].Kind, Ref: e.ref, Goal: e.goal,
+		Due: dayString(e.due), Days: int(e.days), Why: e.why()}
+	if e.risk > 0 {
+		it.Risk = casefile.RiskLevels[e.risk-1]
+	}
+	return it
+}
+
+// why words the reason.
+func (e *entry) why() string {
+	switch Rules[e.kind].Kind {
+	case KindContact, KindHighRiskContact:
+		what := "last contact " + dayString(e.date)
+		if e.variant&noContact != 0 {
+			what = "no contact recorded since enrollment on " + dayString(e.date)
+		}
+		switch {
+		case e.variant&highRisk != 0:
+			return fmt.Sprintf("%s; recorded risk %s: contact at least every %d days (deadlines.high-risk-contact-days)", what, e.a, e.n)
+		case e.variant&noLevel != 0:
+			return fmt.Sprintf("%s; no level set yet: held to the shortest interval, every %d days (%s), until one is", what, e.n, e.a)
+		case e.variant&unknownLevel != 0:
+			return fmt.Sprintf("%s; level %s has no contact days in cases.yaml: held to the shortest interval, every %d days (%s)", what, e.b, e.n, e.a)
+		}
+		return fmt.Sprintf("%s; %s level: every %d days", what, e.a, e.n)
+	case KindAssessment:
+		return fmt.Sprintf("member %s not assessed; every member within %d days of enrollment on %s (deadlines.assessment-days)", e.ref, e.n, dayString(e.date))
+	case KindReassessment:
+		return fmt.Sprintf("member %s last assessed %s; reassess every %d days (deadlines.reassessment-days)", e.ref, dayString(e.date), e.n)
+	case KindPlan:
+		missing := "no plan yet"
+		switch e.variant {
+		case 1:
+			missing = "agreement not signed by the client"
+		case 2:
+			missing = "agreement not signed by the worker"
+		case 3:
+			missing = "agreement not signed by the client or the worker"
+		}
+		return fmt.Sprintf("%s; a signed plan within %d days of enrollment on %s (deadlines.plan-days)", missing, e.n, dayString(e.date))
+	case KindGoal:
+		return fmt.Sprintf("goal %s is %s, due %s", e.ref, e.a, dayString(e.due))
+	case KindTask:
+		owner := ""
+		if e.b != "" {
+			owner = ", owner " + e.b
+		}
+		return fmt.Sprintf("task %s of goal %s is %s%s, due %s", e.ref, e.goal, e.a, owner, dayString(e.due))
+	case KindReferral:
+		return fmt.Sprintf("referral %s to %s/%s sent %s, no answer yet; expect one within %d days (deadlines.referral-response-days)", e.ref, e.a, e.b, dayString(e.date), e.n)
+	case KindCheckIn:
+		return fmt.Sprintf("follow-up check-in %d of %d after closure on %s", e.n, e.m, dayString(e.date))
+	}
+	return ""
+}
+
 // Options select the items.
 type Options struct {
 	Today  time.Time // the day to count from, in the organization's zone
@@ -101,27 +190,35 @@ type Options struct {
 	Overdue bool
 }
 
-// Keep reports whether an item is selected by the options.
-func (o Options) Keep(it Item) bool {
+// keep reports whether an item due in days is selected by the options.
+func (o Options) keep(days int32) bool {
 	if o.Overdue {
-		return it.Days < 0
+		return days < 0
 	}
-	return it.Days <= o.Within
+	return int(days) <= o.Within
 }
 
 // For lists every item of one case, whatever its due date, in no
 // particular order. Documents that could not be read are left out (validate
 // reports them).
 func For(f *casefile.Folder, cfg *casefile.Config, today time.Time) []Item {
+	es := entries(f, cfg, today)
+	out := make([]Item, len(es))
+	for i := range es {
+		out[i] = es[i].item()
+	}
+	return out
+}
+
+func entries(f *casefile.Folder, cfg *casefile.Config, today time.Time) []entry {
 	if f.Case == nil {
 		return nil
 	}
 	c := &f.Case.Data
-	loc := today.Location()
-	b := builder{f: f, cfg: cfg, today: today, loc: loc}
-	b.base = Item{Case: f.ID, Worker: c.Worker}
+	b := builder{f: f, cfg: cfg, loc: today.Location(), today: dayNumber(today)}
+	b.base = entry{caseID: f.ID, worker: c.Worker}
 	if c.Risk != nil {
-		b.base.Risk = c.Risk.Level
+		b.base.risk = uint8(slices.Index(casefile.RiskLevels, c.Risk.Level) + 1)
 	}
 	switch {
 	case c.Stage == "follow-up":
@@ -137,59 +234,53 @@ func For(f *casefile.Folder, cfg *casefile.Config, today time.Time) []Item {
 type builder struct {
 	f     *casefile.Folder
 	cfg   *casefile.Config
-	today time.Time
 	loc   *time.Location
-	base  Item
-	items []Item
+	today int32
+	base  entry
+	items []entry
 }
 
-// add appends an item due on a date; it returns nil (and adds nothing)
-// when the date is not a date.
-func (b *builder) add(kind, ref, due, why string) *Item {
-	d, err := casefile.ParseDate(due, b.loc)
+// add appends an item of a kind due on a date plus some days; it returns
+// nil (and adds nothing) when the date is not a date.
+func (b *builder) add(kind, ref, date string, plus int) *entry {
+	d, err := time.Parse(time.DateOnly, date)
 	if err != nil {
 		return nil
 	}
-	it := b.base
-	it.Kind, it.Ref, it.Due, it.Why = kind, ref, due, why
-	it.Days = casefile.DaysBetween(b.today, d)
-	b.items = append(b.items, it)
+	e := b.base
+	e.kind, e.ref = uint8(rank(kind)), ref
+	e.due = dayNumber(d) + int32(plus)
+	e.days = e.due - b.today
+	b.items = append(b.items, e)
 	return &b.items[len(b.items)-1]
-}
-
-// addDays appends an item due a number of days after a date.
-func (b *builder) addDays(kind, ref, from string, days int, why string) *Item {
-	d, err := casefile.ParseDate(from, b.loc)
-	if err != nil {
-		return nil
-	}
-	return b.add(kind, ref, d.AddDate(0, 0, days).Format(time.DateOnly), why)
 }
 
 // contact adds the next contact the case's level calls for, or the
 // high-risk contact when that comes first.
 func (b *builder) contact() {
 	c := &b.f.Case.Data
-	from, what := c.Opened, "no contact recorded since enrollment on "+c.Opened
+	from, variant := c.Opened, uint8(noContact)
 	if at, ok := casefile.LastContact(b.f); ok {
-		from = at.In(b.loc).Format(time.DateOnly)
-		what = "last contact " + from
+		from, variant = at.In(b.loc).Format(time.DateOnly), 0
 	}
 	risk := ""
 	if c.Risk != nil {
 		risk = c.Risk.Level
 	}
 	kind, days, level := ContactInterval(b.cfg, c.Level, risk)
-	why := what + "; " + fmt.Sprintf("%s level: every %d days", level, days)
+	a := level
 	switch {
 	case kind == KindHighRiskContact:
-		why = fmt.Sprintf("%s; recorded risk %s: contact at least every %d days (deadlines.high-risk-contact-days)", what, risk, days)
+		variant |= highRisk
+		a = risk
 	case c.Level == "":
-		why = fmt.Sprintf("%s; no level set yet: held to the shortest interval, every %d days (%s), until one is", what, days, level)
+		variant |= noLevel
 	case level != c.Level:
-		why = fmt.Sprintf("%s; level %s has no contact days in cases.yaml: held to the shortest interval, every %d days (%s)", what, c.Level, days, level)
+		variant |= unknownLevel
 	}
-	b.addDays(kind, "", from, days, why)
+	if e := b.add(kind, "", from, days); e != nil {
+		e.date, e.a, e.b, e.n, e.variant = e.due-int32(days), a, c.Level, int32(days), variant
+	}
 }
 
 // ContactInterval is how often a case must be contacted: every days days,
@@ -233,26 +324,92 @@ func ShortestLevel(cfg *casefile.Config) (string, int) {
 }
 
 // assessments adds each member's first assessment while it is missing, and
-// each assessed member's reassessment.
+// each assessed member's reassessment. Assessment dates come from the file
+// names (assessments/<date>-<member>.yaml), so the documents need not be
+// read.
 func (b *builder) assessments() {
 	if b.f.Intake == nil {
 		return
 	}
-	latest := map[string]string{}
-	for _, a := range b.f.Assessments {
-		latest[a.Data.Member] = max(latest[a.Data.Member], a.Data.Date)
-	}
+	latest := AssessmentDates(b.f, "9999-12-31")
 	c := &b.f.Case.Data
 	dl := b.cfg.Deadlines
 	for _, m := range b.f.Intake.Data.Household {
-		if last := latest[m.ID]; last != "" {
-			b.addDays(KindReassessment, m.ID, last, dl.ReassessmentDays,
-				fmt.Sprintf("member %s last assessed %s; reassess every %d days (deadlines.reassessment-days)", m.ID, last, dl.ReassessmentDays))
+		if dates := latest[m.ID]; len(dates) > 0 {
+			last := dates[len(dates)-1]
+			if e := b.add(KindReassessment, m.ID, last, dl.ReassessmentDays); e != nil {
+				e.date, e.n = e.due-int32(dl.ReassessmentDays), int32(dl.ReassessmentDays)
+			}
 			continue
 		}
-		b.addDays(KindAssessment, m.ID, c.Opened, dl.AssessmentDays,
-			fmt.Sprintf("member %s not assessed; every member within %d days of enrollment on %s (deadlines.assessment-days)", m.ID, dl.AssessmentDays, c.Opened))
+		if e := b.add(KindAssessment, m.ID, c.Opened, dl.AssessmentDays); e != nil {
+			e.date, e.n = e.due-int32(dl.AssessmentDays), int32(dl.AssessmentDays)
+		}
 	}
+}
+
+// AssessmentDates maps each member to the dates of their assessments up to
+// a day, oldest first, from the assessments' file names
+// (assessments/<date>-<member>.yaml, which validate holds to the document).
+func AssessmentDates(f *casefile.Folder, until string) map[string][]string {
+	out := map[string][]string{}
+	for _, p := range f.Files {
+		if loc := casefile.Locate(p); loc.Kind == casefile.KindAssessment && loc.Name[0] <= until {
+			out[loc.Name[1]] = append(out[loc.Name[1]], loc.Name[0])
+		}
+	}
+	for _, dates := range out {
+		slices.Sort(dates)
+	}
+	return out
+}
+
+// LoadLastContact reads a case's notes newest first, by file name, until it
+// has read a contact note dated on or before a day (in the zone of loc), so
+// casefile.LastContact finds the latest contact without every note being
+// read. Notes already loaded are not read again.
+func LoadLastContact(r *casefile.Repo, f *casefile.Folder, until string, loc *time.Location) error {
+	loaded := map[string]bool{}
+	for _, n := range f.Notes {
+		loaded[n.Path] = true
+		if casefile.IsContact(n.Data.Type) && noteDay(n.Data.At, loc) <= until {
+			return nil
+		}
+	}
+	// A note's file name carries its UTC timestamp: one day of slack
+	// covers any time zone.
+	limit := strings.ReplaceAll(addDay(until), "-", "") + "T999999Z"
+	paths := scan.Paths(f, casefile.KindNote)
+	for i := len(paths) - 1; i >= 0; i-- {
+		p := paths[i]
+		if loaded[p] || casefile.Locate(p).Name[0] > limit {
+			continue
+		}
+		n, err := scan.LoadNote(r, f, p)
+		if err != nil {
+			return err
+		}
+		if n != nil && casefile.IsContact(n.Data.Type) && noteDay(n.Data.At, loc) <= until {
+			return nil
+		}
+	}
+	return nil
+}
+
+func noteDay(at string, loc *time.Location) string {
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return "9999-12-31"
+	}
+	return t.In(loc).Format(time.DateOnly)
+}
+
+func addDay(date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return t.AddDate(0, 0, 1).Format(time.DateOnly)
 }
 
 // plan adds the unsigned agreement, and the plan's open goals, tasks and
@@ -265,45 +422,40 @@ func (b *builder) plan() {
 		p = &b.f.Plan.Data
 	}
 	if p == nil || p.Agreement == nil || !p.Agreement.Signed.Both() {
-		missing := "no plan yet"
+		var variant uint8
 		if p != nil {
-			var who []string
 			if p.Agreement == nil || p.Agreement.Signed.Client == "" {
-				who = append(who, "the client")
+				variant |= 1
 			}
 			if p.Agreement == nil || p.Agreement.Signed.Worker == "" {
-				who = append(who, "the worker")
+				variant |= 2
 			}
-			missing = "agreement not signed by " + strings.Join(who, " or ")
 		}
-		b.addDays(KindPlan, "", c.Opened, dl.PlanDays,
-			fmt.Sprintf("%s; a signed plan within %d days of enrollment on %s (deadlines.plan-days)", missing, dl.PlanDays, c.Opened))
+		if e := b.add(KindPlan, "", c.Opened, dl.PlanDays); e != nil {
+			e.date, e.n, e.variant = e.due-int32(dl.PlanDays), int32(dl.PlanDays), variant
+		}
 	}
 	if p == nil {
 		return
 	}
 	for _, g := range p.Goals {
 		if g.Due != "" && (g.Status == "not-started" || g.Status == "in-progress") {
-			b.add(KindGoal, g.ID, g.Due, fmt.Sprintf("goal %s is %s, due %s", g.ID, g.Status, g.Due))
+			if e := b.add(KindGoal, g.ID, g.Due, 0); e != nil {
+				e.a = g.Status
+			}
 		}
 	}
 	for _, t := range p.Tasks {
 		if t.Due != "" && (t.Status == "todo" || t.Status == "in-progress") {
-			owner := ""
-			if t.Owner != "" {
-				owner = ", owner " + t.Owner
-			}
-			if it := b.add(KindTask, t.ID, t.Due, fmt.Sprintf("task %s of goal %s is %s%s, due %s", t.ID, t.Goal, t.Status, owner, t.Due)); it != nil {
-				it.Goal = t.Goal
+			if e := b.add(KindTask, t.ID, t.Due, 0); e != nil {
+				e.goal, e.a, e.b = t.Goal, t.Status, t.Owner
 			}
 		}
 	}
 	for _, r := range p.Referrals {
 		if r.Status == "sent" {
-			it := b.addDays(KindReferral, r.ID, r.Sent, dl.ReferralResponseDays,
-				fmt.Sprintf("referral %s to %s/%s sent %s, no answer yet; expect one within %d days (deadlines.referral-response-days)", r.ID, r.Provider, r.Service, r.Sent, dl.ReferralResponseDays))
-			if it != nil {
-				it.Goal = r.Goal
+			if e := b.add(KindReferral, r.ID, r.Sent, dl.ReferralResponseDays); e != nil {
+				e.goal, e.a, e.b, e.date, e.n = r.Goal, r.Provider, r.Service, e.due-int32(dl.ReferralResponseDays), int32(dl.ReferralResponseDays)
 			}
 		}
 	}
@@ -314,9 +466,15 @@ func (b *builder) checkIns() {
 	if b.f.Closure == nil {
 		return
 	}
-	for i, ci := range b.f.Closure.Data.FollowUp {
+	cl := &b.f.Closure.Data
+	for i, ci := range cl.FollowUp {
 		if ci.Done == "" {
-			b.add(KindCheckIn, ci.Due, ci.Due, fmt.Sprintf("follow-up check-in %d of %d after closure on %s", i+1, len(b.f.Closure.Data.FollowUp), b.f.Closure.Data.Date))
+			if e := b.add(KindCheckIn, ci.Due, ci.Due, 0); e != nil {
+				e.n, e.m = int32(i+1), int32(len(cl.FollowUp))
+				if d, err := time.Parse(time.DateOnly, cl.Date); err == nil {
+					e.date = dayNumber(d)
+				}
+			}
 		}
 	}
 }
@@ -339,17 +497,86 @@ func Sort(items []Item) {
 
 // Result is what Collect found.
 type Result struct {
-	Items      []Item
-	Cases      int // cases looked at (after the worker filter)
-	Unreadable int // case folders whose case.yaml could not be read
+	chunks     [][]entry // filled in order, chunkSize at a time: no slack from doubling
+	order      []int32   // the entries, most urgent first
+	Cases      int       // cases looked at (after the worker filter)
+	Unreadable int       // case folders whose case.yaml could not be read
+}
+
+const chunkSize = 1024
+
+func (r *Result) add(e entry) {
+	if n := len(r.chunks); n == 0 || len(r.chunks[n-1]) == chunkSize {
+		r.chunks = append(r.chunks, make([]entry, 0, chunkSize))
+	}
+	last := &r.chunks[len(r.chunks)-1]
+	*last = append(*last, e)
+	r.order = append(r.order, int32(len(r.order)))
+}
+
+func (r *Result) at(i int32) *entry { return &r.chunks[i/chunkSize][i%chunkSize] }
+
+// sort orders the entries by urgency, as Sort orders items.
+func (r *Result) sort() {
+	slices.SortFunc(r.order, func(i, j int32) int {
+		a, b := r.at(i), r.at(j)
+		return cmp.Or(
+			cmp.Compare(a.days, b.days),
+			cmp.Compare(b.risk, a.risk),
+			cmp.Compare(a.kind, b.kind),
+			strings.Compare(a.caseID, b.caseID),
+			strings.Compare(a.ref, b.ref),
+		)
+	})
+}
+
+// Len is the number of items.
+func (r *Result) Len() int { return len(r.order) }
+
+// Each calls fn with every item, the most urgent first, making each as it
+// goes (an item's words take room; the kept entries do not hold them).
+func (r *Result) Each(fn func(Item) error) error {
+	for _, i := range r.order {
+		if err := fn(r.at(i).item()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Items makes every item, the most urgent first.
+func (r *Result) Items() []Item {
+	out := make([]Item, 0, r.Len())
+	_ = r.Each(func(it Item) error { out = append(out, it); return nil })
+	return out
 }
 
 // Collect streams the caseload and keeps the items the options select,
-// sorted by urgency.
+// sorted by urgency. It reads each case's header, intake, plan and closure,
+// and of an open case's notes only the newest down to the latest contact;
+// assessments are known by their file names.
 func Collect(ctx context.Context, r *casefile.Repo, opts Options) (*Result, error) {
-	res := &Result{Items: []Item{}}
-	sel := casefile.Select{Kinds: []casefile.Kind{casefile.KindCase, casefile.KindIntake, casefile.KindAssessment, casefile.KindPlan, casefile.KindNote, casefile.KindClosure}}
-	err := r.Walk(ctx, nil, sel, func(f *casefile.Folder) error {
+	res := &Result{}
+	sel := casefile.Select{Kinds: []casefile.Kind{casefile.KindCase, casefile.KindIntake, casefile.KindPlan, casefile.KindClosure}}
+	today := opts.Today.Format(time.DateOnly)
+	more := func(f *casefile.Folder) error {
+		if f.Case == nil || (opts.Worker != "" && f.Case.Data.Worker != opts.Worker) || !casefile.OpenStage(f.Case.Data.Stage) {
+			return nil
+		}
+		return LoadLastContact(r, f, today, opts.Today.Location())
+	}
+	// Workers, refs, statuses, levels and providers repeat from case to
+	// case: the kept entries share one copy of each.
+	strs := map[string]string{}
+	intern := func(s string) string {
+		v, ok := strs[s]
+		if !ok {
+			v = strings.Clone(s)
+			strs[v] = v
+		}
+		return v
+	}
+	err := scan.Walk(ctx, r, sel, more, func(f *casefile.Folder) error {
 		if f.Case == nil {
 			res.Unreadable++
 			return nil
@@ -358,9 +585,10 @@ func Collect(ctx context.Context, r *casefile.Repo, opts Options) (*Result, erro
 			return nil
 		}
 		res.Cases++
-		for _, it := range For(f, r.Config, opts.Today) {
-			if opts.Keep(it) {
-				res.Items = append(res.Items, it)
+		for _, e := range entries(f, r.Config, opts.Today) {
+			if opts.keep(e.days) {
+				e.worker, e.ref, e.goal, e.a, e.b = intern(e.worker), intern(e.ref), intern(e.goal), intern(e.a), intern(e.b)
+				res.add(e)
 			}
 		}
 		return nil
@@ -368,6 +596,6 @@ func Collect(ctx context.Context, r *casefile.Repo, opts Options) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	Sort(res.Items)
+	res.sort()
 	return res, nil
 }

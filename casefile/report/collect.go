@@ -8,6 +8,7 @@ import (
 
 	"github.com/casesproject/cases/casefile"
 	"github.com/casesproject/cases/casefile/due"
+	"github.com/casesproject/cases/casefile/scan"
 )
 
 // Aggregator adds up cases one at a time. It keeps only counts and
@@ -138,25 +139,92 @@ func (a *Aggregator) riskAt(c *casefile.Case, day string) *casefile.RiskRecord {
 	return c.Risk
 }
 
+// scope says whether a case is in the report: of the program and worker
+// asked for, and served in the period (opened by its end and not already
+// closed before it began). It returns the case's stage at the period's end.
+func (a *Aggregator) scope(c *casefile.Case) (string, bool) {
+	if (a.opts.Program != "" && c.Program != a.opts.Program) || (a.opts.Worker != "" && c.Worker != a.opts.Worker) {
+		return "", false
+	}
+	if c.Opened == "" || c.Opened > a.to {
+		return "", false
+	}
+	end := a.stageAt(c, a.to)
+	if end == "" || (end == "closed" && a.lastMove(c, a.to) < a.from) {
+		return "", false
+	}
+	return end, true
+}
+
+// Load reads the notes and assessments the reports need of a case that
+// Walk loaded without them: the first and last assessment of each member
+// assessed twice or more (outcomes), the notes dated in the period
+// (services), and the latest contact note (equity). Out of scope cases
+// need nothing more.
+func (a *Aggregator) Load(r *casefile.Repo, f *casefile.Folder) error {
+	if f.Case == nil {
+		return nil
+	}
+	end, ok := a.scope(&f.Case.Data)
+	if !ok {
+		return nil
+	}
+	var notes []string
+	byMember := map[string][]string{}
+	for _, p := range f.Files {
+		switch loc := casefile.Locate(p); loc.Kind {
+		case casefile.KindNote:
+			notes = append(notes, p)
+		case casefile.KindAssessment:
+			if loc.Name[0] <= a.to {
+				byMember[loc.Name[1]] = append(byMember[loc.Name[1]], p)
+			}
+		}
+	}
+	if a.want["outcomes"] {
+		for _, paths := range byMember {
+			if len(paths) < 2 {
+				continue
+			}
+			for _, p := range []string{paths[0], paths[len(paths)-1]} {
+				if _, err := scan.LoadAssessment(r, f, p); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if a.want["services"] {
+		// Note names carry UTC timestamps: a day of slack each side covers
+		// any zone; Add counts by the note's own time.
+		lo, hi := compact(addDays(a.from, -1)), compact(addDays(a.to, 1))+"T999999Z"
+		for _, p := range notes {
+			if ts := p[len(p)-len("20261124T101500Z-ABCDE.yaml"):]; ts >= lo && ts <= hi {
+				if _, err := scan.LoadNote(r, f, p); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if a.want["equity"] && casefile.OpenStage(end) {
+		return due.LoadLastContact(r, f, a.asOf, a.loc)
+	}
+	return nil
+}
+
+func compact(date string) string { return strings.ReplaceAll(date, "-", "") }
+
 // Add adds one case. Cases outside the program, worker or period asked
 // for are left out; a case whose case.yaml could not be read is counted
-// as unreadable.
+// as unreadable. The case may be fully loaded, or loaded by Walk without
+// its notes and assessments and completed by Load.
 func (a *Aggregator) Add(f *casefile.Folder) {
 	if f.Case == nil {
 		a.unreadable++
 		return
 	}
 	c := &f.Case.Data
-	if (a.opts.Program != "" && c.Program != a.opts.Program) || (a.opts.Worker != "" && c.Worker != a.opts.Worker) {
-		return
-	}
-	// In scope: cases served in the period, opened by its end and not
-	// already closed before it began.
-	if c.Opened == "" || c.Opened > a.to {
-		return
-	}
-	end := a.stageAt(c, a.to)
-	if end == "" || (end == "closed" && a.lastMove(c, a.to) < a.from) {
+	end, ok := a.scope(c)
+	if !ok {
 		return
 	}
 	a.cases++
@@ -198,14 +266,8 @@ func (cs *caseFacts) compute() {
 	}
 	cs.enrolled = a.inPeriod(cs.c.Opened)
 	cs.firstAssessed = map[string]string{}
-	for _, d := range cs.f.Assessments {
-		as := d.Data
-		if as.Date == "" || as.Date > a.to {
-			continue
-		}
-		if cur := cs.firstAssessed[as.Member]; cur == "" || as.Date < cur {
-			cs.firstAssessed[as.Member] = as.Date
-		}
+	for m, dates := range due.AssessmentDates(cs.f, a.to) {
+		cs.firstAssessed[m] = dates[0]
 	}
 	if cs.f.Plan != nil && cs.f.Plan.Data.Agreement != nil {
 		s := cs.f.Plan.Data.Agreement.Signed
@@ -243,6 +305,14 @@ func (cs *caseFacts) caseload() {
 	if cs.closedIn {
 		cs.count("caseload.period", "closed")
 	}
+	// The stage at each month's end, from the stage history read once.
+	type move struct{ day, to string }
+	moves := make([]move, 0, len(c.StageHistory))
+	for _, m := range c.StageHistory {
+		if d := a.day(m.At); d != "" {
+			moves = append(moves, move{d, m.To})
+		}
+	}
 	for _, m := range a.months {
 		if strings.HasPrefix(c.Opened, m) {
 			cs.count("caseload.trend", m+".new")
@@ -250,8 +320,13 @@ func (cs *caseFacts) caseload() {
 		if cs.closure != nil && strings.HasPrefix(cs.closure.Date, m) {
 			cs.count("caseload.trend", m+".closed")
 		}
-		monthEnd := min(lastDay(m), a.to)
-		if c.Opened <= monthEnd && casefile.OpenStage(a.stageAt(c, monthEnd)) && a.stageAt(c, monthEnd) != "" {
+		monthEnd, stage := min(lastDay(m), a.to), ""
+		for _, mv := range moves {
+			if mv.day <= monthEnd {
+				stage = mv.to
+			}
+		}
+		if c.Opened <= monthEnd && stage != "" && casefile.OpenStage(stage) {
 			cs.count("caseload.trend", m+".open")
 		}
 	}

@@ -1,6 +1,7 @@
 // Package report computes the program reports of a caseload: caseload,
 // outcomes, equity and services. It streams the cases through Repo.Walk
-// and keeps only aggregates (counts and histograms keyed by figure), so
+// (by way of scan, which reads only the notes and assessments a case's
+// figures need) and keeps only aggregates (counts and histograms keyed by figure), so
 // memory does not grow with the caseload; the case ids behind a figure are
 // kept only for the figure --explain asks about.
 //
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/casesproject/cases/casefile"
+	"github.com/casesproject/cases/casefile/scan"
 )
 
 // Names are the reports, in the order they are printed.
@@ -184,7 +186,8 @@ func Run(ctx context.Context, r *casefile.Repo, opts Options) (*Report, error) {
 		}
 		return &d.Data
 	})
-	err := r.Walk(ctx, nil, casefile.Select{}, func(f *casefile.Folder) error {
+	sel := casefile.Select{Kinds: []casefile.Kind{casefile.KindCase, casefile.KindIntake, casefile.KindPlan, casefile.KindClosure}}
+	err := scan.Walk(ctx, r, sel, func(f *casefile.Folder) error { return a.Load(r, f) }, func(f *casefile.Folder) error {
 		a.Add(f)
 		return nil
 	})

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
@@ -84,19 +87,18 @@ func dueRun(f *factory, opts *dueOptions) error {
 	}
 	switch format {
 	case "json":
-		return writeJSON(f.io.Out, res.Items)
+		return writeJSONItems(f.io.Out, res)
 	case "ics":
-		return writeICS(f.io.Out, res.Items, now, opts.worker)
+		return writeICS(f.io.Out, res.Items(), now, opts.worker)
+	case "tsv":
+		if err := writeTSV(f.io.Out, []string{"due", "days", "case", "worker", "kind", "ref", "why"}, nil); err != nil {
+			return err
+		}
+		return res.Each(func(it due.Item) error {
+			return writeTSV(f.io.Out, []string{it.Due, strconv.Itoa(it.Days), it.Case, it.Worker, it.Kind, orDash(it.Ref), it.Why}, nil) // one line
+		})
 	}
-	header := []string{"DUE", "WHEN", "CASE", "WORKER", "KIND", "REF", "WHY"}
-	rows := make([][]string, 0, len(res.Items))
-	for _, it := range res.Items {
-		rows = append(rows, []string{it.Due, when(it.Days), it.Case, it.Worker, it.Kind, orDash(it.Ref), it.Why})
-	}
-	if format == "tsv" {
-		return writeTSV(f.io.Out, []string{"due", "days", "case", "worker", "kind", "ref", "why"}, tsvDays(res.Items, rows))
-	}
-	if len(rows) == 0 {
+	if res.Len() == 0 {
 		what := fmt.Sprintf("due within %d days", within)
 		if opts.overdue {
 			what = "overdue"
@@ -104,17 +106,49 @@ func dueRun(f *factory, opts *dueOptions) error {
 		fmt.Fprintf(f.io.ErrOut, "nothing %s in %d %s\n", what, res.Cases, pluralize(res.Cases, "case", "cases"))
 		return nil
 	}
-	if err := writeTable(f.io.Out, header, rows); err != nil {
-		return err
-	}
+	rows := make([][]string, 0, res.Len())
 	overdue := 0
-	for _, it := range res.Items {
+	_ = res.Each(func(it due.Item) error {
+		rows = append(rows, []string{it.Due, when(it.Days), it.Case, it.Worker, it.Kind, orDash(it.Ref), it.Why})
 		if it.Overdue() {
 			overdue++
 		}
+		return nil
+	})
+	if err := writeTable(f.io.Out, []string{"DUE", "WHEN", "CASE", "WORKER", "KIND", "REF", "WHY"}, rows); err != nil {
+		return err
 	}
-	fmt.Fprintf(f.io.ErrOut, "%d %s, %d overdue, in %d %s\n", len(res.Items), pluralize(len(res.Items), "item", "items"), overdue, res.Cases, pluralize(res.Cases, "case", "cases"))
+	fmt.Fprintf(f.io.ErrOut, "%d %s, %d overdue, in %d %s\n", res.Len(), pluralize(res.Len(), "item", "items"), overdue, res.Cases, pluralize(res.Cases, "case", "cases"))
 	return nil
+}
+
+// writeJSONItems prints the items as a JSON array, one item at a time.
+func writeJSONItems(w io.Writer, res *due.Result) error {
+	if res.Len() == 0 {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	if _, err := io.WriteString(w, "["); err != nil {
+		return err
+	}
+	sep := "\n"
+	err := res.Each(func(it due.Item) error {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetIndent("  ", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(it); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, sep+"  "+strings.TrimRight(b.String(), "\n"))
+		sep = ",\n"
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n]\n")
+	return err
 }
 
 // when says how far away a due date is, in words.
@@ -130,15 +164,6 @@ func when(days int) string {
 		return "tomorrow"
 	}
 	return "in " + strconv.Itoa(days) + " days"
-}
-
-// tsvDays replaces the words of the WHEN column with the signed number of
-// days, which scripts can compare.
-func tsvDays(items []due.Item, rows [][]string) [][]string {
-	for i, it := range items {
-		rows[i][1] = strconv.Itoa(it.Days)
-	}
-	return rows
 }
 
 // writeICS writes the items as an iCalendar file of all-day events.
