@@ -20,6 +20,7 @@ type Aggregator struct {
 	from, to    string
 	asOf        string // the day states are measured on: the period's end, or today if earlier
 	months      []string
+	trendKeys   [][3]string // caseload.trend.MONTH.new, .closed, .open
 	instrument  func(id string) *casefile.Instrument
 	b           *bins
 	cases       int
@@ -53,7 +54,10 @@ func newAggregator(cfg *casefile.Config, opts Options, instrument func(id string
 	if f, err := time.Parse(time.DateOnly, a.from); err == nil {
 		if t, err := time.Parse(time.DateOnly, a.to); err == nil {
 			for m := time.Date(f.Year(), f.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(t); m = m.AddDate(0, 1, 0) {
-				a.months = append(a.months, m.Format("2006-01"))
+				month := m.Format("2006-01")
+				a.months = append(a.months, month)
+				p := "caseload.trend." + month + "."
+				a.trendKeys = append(a.trendKeys, [3]string{p + "new", p + "closed", p + "open"})
 			}
 		}
 	}
@@ -92,12 +96,17 @@ func addDays(date string, n int) string {
 }
 
 // stageAt is the case's stage at the end of a day ("" before it opened).
+// A case recorded after the fact (opened on an earlier date than its first
+// stage move) is in its first stage from the day it opened.
 func (a *Aggregator) stageAt(c *casefile.Case, day string) string {
 	stage := ""
 	for _, m := range c.StageHistory {
 		if d := a.day(m.At); d != "" && d <= day {
 			stage = m.To
 		}
+	}
+	if stage == "" && c.Opened != "" && c.Opened <= day && len(c.StageHistory) > 0 {
+		stage = c.StageHistory[0].To
 	}
 	return stage
 }
@@ -313,12 +322,13 @@ func (cs *caseFacts) caseload() {
 			moves = append(moves, move{d, m.To})
 		}
 	}
-	for _, m := range a.months {
+	for i, m := range a.months {
+		keys := &a.trendKeys[i]
 		if strings.HasPrefix(c.Opened, m) {
-			cs.count("caseload.trend", m+".new")
+			a.b.count(keys[0], 1, c.ID)
 		}
 		if cs.closure != nil && strings.HasPrefix(cs.closure.Date, m) {
-			cs.count("caseload.trend", m+".closed")
+			a.b.count(keys[1], 1, c.ID)
 		}
 		monthEnd, stage := min(lastDay(m), a.to), ""
 		for _, mv := range moves {
@@ -326,8 +336,11 @@ func (cs *caseFacts) caseload() {
 				stage = mv.to
 			}
 		}
+		if stage == "" && len(moves) > 0 && c.Opened <= monthEnd {
+			stage = moves[0].to
+		}
 		if c.Opened <= monthEnd && stage != "" && casefile.OpenStage(stage) {
-			cs.count("caseload.trend", m+".open")
+			a.b.count(keys[2], 1, c.ID)
 		}
 	}
 }

@@ -246,7 +246,9 @@ func (b *bins) seen(table, row string) {
 		m = map[string]bool{}
 		b.rows[table] = m
 	}
-	m[row] = true
+	if !m[row] {
+		m[row] = true
+	}
 }
 
 func (b *bins) day(key string, d int, id string) {

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/casesproject/cases/casefile"
+	"github.com/casesproject/cases/casefile/yamlx"
 )
 
 // Walk loads every case with the kinds sel selects, lets more read what
@@ -98,39 +99,49 @@ func Paths(f *casefile.Folder, k casefile.Kind) []string {
 }
 
 // LoadNote reads one note into the folder (in f.Notes, kept in file name
-// order); problems go to f.Problems, and a note that cannot be read is left
-// out, as Walk leaves it out.
+// order). A note that cannot be read is left out, as Walk leaves it out.
 func LoadNote(r *casefile.Repo, f *casefile.Folder, p string) (*casefile.Doc[casefile.Note], error) {
-	d, problems, err := casefile.LoadDoc[casefile.Note](r, p, casefile.KindNote)
-	if err != nil {
-		if errors.Is(err, casefile.ErrNotRegular) || errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	f.Problems = append(f.Problems, problems...)
+	d, err := read[casefile.Note](r, p)
 	if d != nil {
 		i, _ := slices.BinarySearchFunc(f.Notes, p, func(n *casefile.Doc[casefile.Note], p string) int { return cmpString(n.Path, p) })
 		f.Notes = slices.Insert(f.Notes, i, d)
 	}
-	return d, nil
+	return d, err
 }
 
 // LoadAssessment reads one assessment into the folder (in f.Assessments,
 // kept in file name order).
 func LoadAssessment(r *casefile.Repo, f *casefile.Folder, p string) (*casefile.Doc[casefile.Assessment], error) {
-	d, problems, err := casefile.LoadDoc[casefile.Assessment](r, p, casefile.KindAssessment)
+	d, err := read[casefile.Assessment](r, p)
+	if d != nil {
+		i, _ := slices.BinarySearchFunc(f.Assessments, p, func(a *casefile.Doc[casefile.Assessment], p string) int { return cmpString(a.Path, p) })
+		f.Assessments = slices.Insert(f.Assessments, i, d)
+	}
+	return d, err
+}
+
+// read reads a document through the repository (which refuses symlinks)
+// and the strict reader, and gives it its typed view. It leaves out the
+// schema check: Walk uses a document whenever it can be read and decoded,
+// schema problems or not, so the check would change no figure; reporting
+// them is validate's work. nil when the document cannot be read.
+func read[T any](r *casefile.Repo, p string) (*casefile.Doc[T], error) {
+	data, err := r.ReadFile(p)
 	if err != nil {
 		if errors.Is(err, casefile.ErrNotRegular) || errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
 		return nil, err
 	}
-	f.Problems = append(f.Problems, problems...)
-	if d != nil {
-		i, _ := slices.BinarySearchFunc(f.Assessments, p, func(a *casefile.Doc[casefile.Assessment], p string) int { return cmpString(a.Path, p) })
-		f.Assessments = slices.Insert(f.Assessments, i, d)
+	doc, problems := yamlx.Parse(p, data)
+	if doc == nil || len(problems) > 0 {
+		return nil, nil
 	}
+	d, err := casefile.DecodeDoc[T](doc)
+	if err != nil {
+		return nil, nil
+	}
+	d.Raw = data
 	return d, nil
 }
 
