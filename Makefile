@@ -5,7 +5,7 @@ STATICCHECK := $(BIN)/staticcheck
 # Pinned; the Makefile installs it, nobody installs it by hand.
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all build test lint unit demo bench fuzz readme clean
+.PHONY: all build test lint unit browser test-browser demo bench fuzz readme clean
 
 all: build
 
@@ -14,8 +14,9 @@ build:
 	$(GO) build -o $(BIN)/casegen ./cmd/casegen
 
 ## test: vet, gofmt, staticcheck, the domain-boundary check, unit tests and
-## the testscript end-to-end tests of the real binary.
-test: lint unit
+## the testscript end-to-end tests of the real binary; the HTML report is
+## checked in headless Chromium when it is installed or can be (browser).
+test: lint browser unit
 
 unit:
 	$(GO) test ./...
@@ -27,6 +28,24 @@ lint: $(STATICCHECK)
 	$(STATICCHECK) ./...
 	@leaks=$$($(GO) list -deps ./casefile/... | grep -E 'spf13/(cobra|viper)|olekukonko/tablewriter|golang.org/x/term' || true); \
 	  if [ -n "$$leaks" ]; then echo "casefile/ (the domain) must not import CLI packages:"; echo "$$leaks"; exit 1; fi
+
+## browser: install Debian's chromium for the HTML report's browser test
+## (TestReportHTMLInChromium) when it is missing: as root, through apt-get.
+## Where that cannot be done it says so, and the test is skipped.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser: installing Debian's chromium for the HTML report's browser test"; \
+	  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; then \
+	    echo "SKIP: apt-get could not install chromium; TestReportHTMLInChromium will be skipped"; fi; \
+	else \
+	  echo "SKIP: chromium is missing and cannot be installed here (needs root and apt-get); TestReportHTMLInChromium will be skipped"; \
+	fi
+
+## test-browser: only the browser test, which must run (it fails when
+## chromium is missing instead of skipping).
+test-browser: browser
+	CASES_REQUIRE_BROWSER=1 $(GO) test -count=1 -run TestReportHTMLInChromium -v ./cmd/cases
 
 $(STATICCHECK):
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
