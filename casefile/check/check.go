@@ -516,7 +516,9 @@ func (c *Checker) note(f *casefile.Folder, d *casefile.Doc[casefile.Note], add a
 		switch {
 		case !slices.Contains(f.Files, target):
 			add(at(d.Doc, RefNote, "corrects is not a note of this case", "corrects"))
-		case target >= d.Path:
+		case target == d.Path || casefile.Locate(target).Name[0] > casefile.Locate(d.Path).Name[0]:
+			// Compare timestamps, not whole names: a correction written in
+			// the same second as its note sorts by its random suffix.
 			add(at(d.Doc, RefNote, "corrects must name an earlier note", "corrects"))
 		}
 	}

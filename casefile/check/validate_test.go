@@ -103,3 +103,35 @@ func TestValidRepositoryHasNoProblems(t *testing.T) {
 		t.Errorf("reported files:\n%s\nwant the documents:\n%s", strings.Join(paths, "\n"), strings.Join(docs, "\n"))
 	}
 }
+
+// A correction may name a note written earlier or in the same second
+// (whatever their random suffixes), never a later one.
+func TestCorrectionNamesAnEarlierNote(t *testing.T) {
+	dir := t.TempDir()
+	writeValid(t, dir)
+	notes := "cases/2026-09/2026-09-A2B3C/notes/"
+	note := func(name, at, corrects string) {
+		t.Helper()
+		body := casefile.KindNote.SchemaLine() + "\nat: " + at + "\nauthor: ben\ntype: phone\ntext: A correction.\ncorrects: " + corrects + "\n"
+		if err := os.WriteFile(filepath.Join(dir, notes+name+".yaml"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Same second as the note it corrects, with a suffix that sorts first.
+	note("20260910T150000Z-22222", "2026-09-10T15:00:00Z", "20260910T150000Z-N2P3Q")
+	// Earlier than the note it names.
+	note("20260911T090000Z-33333", "2026-09-11T09:00:00Z", "20260925T160000Z-R4S5T")
+	files, _ := validate(t, openAt(t, dir), "cases/2026-09/2026-09-A2B3C")
+	got := map[string][]string{}
+	for _, f := range files {
+		for _, p := range f.Problems {
+			got[filepath.Base(f.Path)] = append(got[filepath.Base(f.Path)], p.Rule+": "+p.Message)
+		}
+	}
+	if len(got["20260910T150000Z-22222.yaml"]) != 0 {
+		t.Errorf("same-second correction: %v", got["20260910T150000Z-22222.yaml"])
+	}
+	if want := []string{"ref-note: corrects must name an earlier note"}; !slices.Equal(got["20260911T090000Z-33333.yaml"], want) {
+		t.Errorf("correction of a later note: %v, want %v", got["20260911T090000Z-33333.yaml"], want)
+	}
+}
