@@ -32,10 +32,11 @@ import (
 // made by calling [Repo.Apply] with the same changes, messages and authors:
 // both encode trees and commits with the same functions.
 //
-// Blob is safe for concurrent use. Commit and Finish are called from one
-// goroutine. The caller writes the final content of every file into the
-// working tree itself (in any order, from any goroutine); Finish checks
-// each one against the last commit before it writes the index.
+// [PrepareBlob] is safe for concurrent use; Blob, StoreBlob, Commit and
+// Finish are called from one goroutine at a time. The caller writes the
+// final content of every file into the working tree itself (in any order,
+// from any goroutine); Finish checks each one against the last commit
+// before it writes the index.
 type Importer struct {
 	root   string   // absolute working-tree root
 	gitDir string   // root/.git
@@ -106,20 +107,36 @@ func NewImporter(dir, branch string) (*Importer, error) {
 }
 
 // Blob stores data as a blob (once, however often it is given) and returns
-// its id.
+// its id. Blobs are stored in the order Blob is called; a caller that
+// wants the same pack from the same input calls it from one goroutine
+// (PrepareBlob does the costly part, concurrently).
 func (im *Importer) Blob(data []byte) (plumbing.Hash, error) {
-	h := objectHash(plumbing.BlobObject, data)
-	im.mu.Lock()
-	_, known := im.pack.find(h)
-	im.mu.Unlock()
-	if known {
-		return h, nil
+	b := PrepareBlob(data)
+	return b.Hash, im.StoreBlob(b)
+}
+
+// PreparedBlob is a blob's id and compressed content, ready to store.
+type PreparedBlob struct {
+	Hash plumbing.Hash
+	size int
+	z    []byte
+}
+
+// PrepareBlob hashes and compresses data as a blob. It is safe for
+// concurrent use.
+func PrepareBlob(data []byte) PreparedBlob {
+	return PreparedBlob{Hash: objectHash(plumbing.BlobObject, data), size: len(data), z: deflate(data, zlib.BestSpeed)}
+}
+
+// StoreBlob stores a prepared blob unless the pack holds it already.
+func (im *Importer) StoreBlob(b PreparedBlob) error {
+	if b.z == nil {
+		return errors.New("import: blob not prepared")
 	}
-	z := deflate(data)
 	im.mu.Lock()
 	defer im.mu.Unlock()
-	_, _, err := im.pack.add(h, plumbing.BlobObject, len(data), z, 0)
-	return h, err
+	_, _, err := im.pack.add(b.Hash, plumbing.BlobObject, b.size, b.z, 0)
+	return err
 }
 
 // Commit records a commit on top of the previous one (the first has no
@@ -163,7 +180,7 @@ func (im *Importer) Commit(files []ImportFile, opts CommitOptions) (plumbing.Has
 	data := encodeCommit(tree, im.tip, opts.Author, opts.Message)
 	h := objectHash(plumbing.CommitObject, data)
 	im.mu.Lock()
-	_, _, err = im.pack.add(h, plumbing.CommitObject, len(data), deflate(data), 0)
+	_, _, err = im.pack.add(h, plumbing.CommitObject, len(data), deflate(data, zlib.BestSpeed), 0)
 	im.mu.Unlock()
 	if err != nil {
 		return plumbing.ZeroHash, err
@@ -331,10 +348,10 @@ func (im *Importer) writeTree(n *dirNode) (plumbing.Hash, error) {
 	im.mu.Lock()
 	if n.last != nil && len(data) >= importDeltaMin && n.depth < importDepth {
 		d := makeDelta(n.last, data)
-		off, dup, err = im.pack.add(h, plumbing.OFSDeltaObject, len(d), deflate(d), n.lastOff)
+		off, dup, err = im.pack.add(h, plumbing.OFSDeltaObject, len(d), deflate(d, zlib.NoCompression), n.lastOff)
 		n.depth++
 	} else {
-		off, dup, err = im.pack.add(h, plumbing.TreeObject, len(data), deflate(data), 0)
+		off, dup, err = im.pack.add(h, plumbing.TreeObject, len(data), deflate(data, zlib.NoCompression), 0)
 		n.depth = 0
 	}
 	im.mu.Unlock()
@@ -359,20 +376,31 @@ func objectHash(t plumbing.ObjectType, data []byte) plumbing.Hash {
 	return out
 }
 
-var zlibWriters = sync.Pool{New: func() any {
-	w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
-	return w
-}}
+// Trees are mostly object ids, which do not compress, and their deltas are
+// a few dozen bytes: they are stored without compression (still as zlib
+// streams, as a pack requires), which is many times faster than deflating
+// millions of small objects. Blobs and commits are text and are deflated.
+var zlibWriters = map[int]*sync.Pool{}
+
+func init() {
+	for _, level := range []int{zlib.NoCompression, zlib.BestSpeed} {
+		zlibWriters[level] = &sync.Pool{New: func() any {
+			w, _ := zlib.NewWriterLevel(nil, level)
+			return w
+		}}
+	}
+}
 
 // deflate compresses data as a pack stores it.
-func deflate(data []byte) []byte {
+func deflate(data []byte, level int) []byte {
 	var b bytes.Buffer
 	b.Grow(len(data)/2 + 64)
-	w := zlibWriters.Get().(*zlib.Writer)
+	pool := zlibWriters[level]
+	w := pool.Get().(*zlib.Writer)
 	w.Reset(&b)
 	w.Write(data)
 	w.Close()
-	zlibWriters.Put(w)
+	pool.Put(w)
 	return b.Bytes()
 }
 
