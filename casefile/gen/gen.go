@@ -345,6 +345,9 @@ func renderAll(w *world, s sink) ([]*caseOut, error) {
 	n := w.opts.Cases
 	cases := make([]*caseOut, n)
 	ready := make(chan int, 64)
+	// Workers may run at most this many cases ahead of the one stored
+	// last, so a slow case cannot make the others pile up in memory.
+	ahead := make(chan struct{}, 256)
 	var next atomic.Int64
 	var failed atomic.Bool
 	var wg sync.WaitGroup
@@ -354,6 +357,7 @@ func renderAll(w *world, s sink) ([]*caseOut, error) {
 		go func() {
 			defer wg.Done()
 			for !failed.Load() {
+				ahead <- struct{}{}
 				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
@@ -384,6 +388,7 @@ func renderAll(w *world, s sink) ([]*caseOut, error) {
 				failed.Store(true)
 			}
 			stored++
+			<-ahead
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

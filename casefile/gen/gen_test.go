@@ -86,7 +86,7 @@ func needGit(t *testing.T) {
 // cross-document checks; every stage agrees with the documents; every
 // assessment fits the instrument; the repository's own files are valid.
 func TestEveryDocumentIsValid(t *testing.T) {
-	dir, stats := repoOf(t, 200)
+	dir, stats := repoOf(t, 300)
 	r, err := casefile.Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +137,7 @@ func TestEveryDocumentIsValid(t *testing.T) {
 // holds, and every commit is shaped like the command that makes it.
 func TestHistoryIsSound(t *testing.T) {
 	needGit(t)
-	dir, stats := repoOf(t, 200)
+	dir, stats := repoOf(t, 300)
 	if out := git(t, dir, "fsck", "--strict", "--no-progress", "--no-dangling"); out != "" {
 		t.Errorf("git fsck --strict:\n%s", out)
 	}

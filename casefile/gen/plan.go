@@ -200,7 +200,12 @@ func (s *caseSim) finishPlan(fixGoals, sign bool) bool {
 	at := s.next(s.onDay(s.daysSince(s.cursor)))
 	if fixGoals {
 		for _, g := range s.goals {
-			if g.measure == "" {
+			if g.measure != "" {
+				continue
+			}
+			if len(s.goals) > 1 && chance(s.rng, 0.3) {
+				g.status = "dropped" // the draft goal is left as written, and set aside
+			} else {
 				g.text, g.measure, g.target, g.hasDue = g.tmpl.text, g.tmpl.measure, g.tmpl.target, true
 			}
 		}
@@ -272,8 +277,23 @@ func (s *caseSim) updatePlan(at time.Time, first bool) bool {
 			t.status, t.done = "done", at
 		}
 	}
+	active := 0
 	for _, g := range s.goals {
-		if g.status == "dropped" || g.status == "met" {
+		if g.status != "dropped" {
+			active++
+		}
+	}
+	for _, g := range s.goals {
+		if g.status == "dropped" || g.status == "met" || g.status == "partly-met" || g.status == "not-met" {
+			continue
+		}
+		if g.hasDue && at.After(g.due.AddDate(0, 0, 30)) && g.status == "in-progress" && chance(rng, 0.4) {
+			g.status = pickWeighted(rng, []weight{{"partly-met", 65}, {"not-met", 35}})
+			continue
+		}
+		if g.status == "not-started" && active > 1 && chance(rng, 0.04) {
+			g.status = "dropped"
+			active--
 			continue
 		}
 		started, done, all := false, true, 0
@@ -290,8 +310,9 @@ func (s *caseSim) updatePlan(at time.Time, first bool) bool {
 			g.status = "met"
 		case started && g.status == "not-started":
 			g.status = "in-progress"
-		case g.measure == "" && chance(rng, 0.1):
+		case g.measure == "" && active > 1 && chance(rng, 0.1):
 			g.status = "dropped"
+			active--
 		}
 	}
 	if !first && chance(rng, 0.12) && len(s.goals) > 0 {

@@ -193,8 +193,8 @@ func drawTrajectory(rng *rand.Rand, t target) trajectory {
 	}
 	tr.dAssess = 10 + rng.Float64()*32
 	tr.dPlan = 5 + rng.Float64()*20
-	tr.dDeliver = 14 + rng.Float64()*56
-	tr.dMonitor = 45 + rng.Float64()*285
+	tr.dDeliver = 14 + rng.Float64()*46
+	tr.dMonitor = 30 + rng.Float64()*210
 	tr.exitIn = 0.3 + rng.Float64()*0.6
 	tr.revision = tr.exitFrom == "monitoring" && chance(rng, 0.08)
 	switch {
@@ -523,8 +523,9 @@ func (s *caseSim) run() error {
 		if tr.exitFrom == "assessment" && days[i] > exitAt {
 			break
 		}
-		s.until(s.onDay(days[i]))
-		if !s.assess(m, false) {
+		when := s.onDay(days[i])
+		s.until(when)
+		if !s.assess(m, when, false) {
 			return nil
 		}
 	}
@@ -548,7 +549,7 @@ func (s *caseSim) run() error {
 	meeting := s.onDay(b + (0.15+0.4*s.rng.Float64())*tr.dPlan)
 	s.until(meeting)
 	signNow := chance(s.rng, 0.6) && tr.forced != "agreement"
-	vague := tr.forced == "smart" || chance(s.rng, 0.25)
+	vague := tr.forced == "smart" || chance(s.rng, 0.3)
 	if !s.writePlan(meeting, signNow, vague) {
 		return nil
 	}
@@ -557,9 +558,10 @@ func (s *caseSim) run() error {
 		s.close()
 		return nil
 	}
-	if tr.forced != "agreement" && (!signNow || (vague && tr.forced != "smart")) {
+	fix, sign := vague && tr.forced != "smart", !signNow && tr.forced != "agreement"
+	if fix || sign {
 		s.until(s.onDay(b + (0.6+0.3*s.rng.Float64())*tr.dPlan))
-		if !s.finishPlan(vague && tr.forced != "smart", !signNow) {
+		if !s.finishPlan(fix, sign) {
 			return nil
 		}
 	}
@@ -628,11 +630,11 @@ func (s *caseSim) until(t time.Time) {
 
 // deliver writes contact notes and plan updates until t.
 func (s *caseSim) deliver(t time.Time) {
-	nextUpdate := s.onDay(s.daysSince(s.cursor) + 20 + s.rng.Float64()*40)
+	nextUpdate := s.onDay(s.daysSince(s.cursor) + 30 + s.rng.Float64()*45)
 	for !s.stopped {
 		if nextUpdate.Before(s.nextContact) && nextUpdate.Before(t) {
 			s.updatePlan(nextUpdate, false)
-			nextUpdate = s.onDay(s.daysSince(s.cursor) + 20 + s.rng.Float64()*40)
+			nextUpdate = s.onDay(s.daysSince(s.cursor) + 30 + s.rng.Float64()*45)
 			continue
 		}
 		if !s.nextContact.Before(t) {
@@ -652,7 +654,7 @@ func (s *caseSim) daysSince(t time.Time) float64 { return t.Sub(s.opened).Hours(
 // leaves the client overdue. A case closing for lost contact goes silent
 // for its last two months.
 func (s *caseSim) scheduleContact(from time.Time) {
-	gap := float64(s.contactDays) * (0.35 + 0.65*s.rng.Float64())
+	gap := float64(s.contactDays) * (0.5 + 0.55*s.rng.Float64())
 	if chance(s.rng, 0.07) {
 		gap = float64(s.contactDays) * (1.1 + 1.5*s.rng.Float64())
 	}
@@ -817,9 +819,9 @@ func (s *caseSim) transition(to, forced string, guards []string) bool {
 }
 
 // assess is cases assess: one member's assessment with the instrument.
-func (s *caseSim) assess(m *person, again bool) bool {
+func (s *caseSim) assess(m *person, at time.Time, again bool) bool {
 	w, rng := s.w, s.rng
-	at := s.next(s.onDay(s.daysSince(s.cursor)))
+	at = s.next(at)
 	day := at.Format(time.DateOnly)
 	p := casefile.AssessmentPath(s.id, day, m.id)
 	if _, dup := s.final[p]; dup {
@@ -828,7 +830,6 @@ func (s *caseSim) assess(m *person, again bool) bool {
 		p = casefile.AssessmentPath(s.id, day, m.id)
 	}
 	age := m.age(at)
-	f := s.memberSeverity(m, again)
 	flag := ""
 	if s.redFlag && !again && m.id == "m1" {
 		var qs []string
@@ -841,7 +842,16 @@ func (s *caseSim) assess(m *person, again bool) bool {
 			flag = pick(rng, qs)
 		}
 	}
-	answers, order := drawAnswers(rng, w.cfg, w.instr, age, f, s.needs, flag, at)
+	var answers casefile.Answers
+	var order []string
+	if m.id == "m1" && !again {
+		answers, order = s.clientAnswers(age, flag, at)
+	} else {
+		if s.severity == 0 {
+			s.severity = 0.3
+		}
+		answers, order = drawAnswers(rng, w.cfg, w.instr, age, s.memberSeverity(m, again), s.needs, flag, at)
+	}
 	doc := w.newDoc(p, casefile.KindAssessment)
 	root := doc.Root()
 	yamlx.Set(root, "member", yamlx.Str(m.id), orderAssessment)
@@ -892,15 +902,12 @@ func (s *caseSim) assess(m *person, again bool) bool {
 }
 
 // memberSeverity is the share of the instrument's points a member's
-// answers aim for: the client's follows the risk level the case is drawn
-// for; others share some of it; a reassessment shows progress.
+// answers aim for: others in the household carry less than the client; a
+// reassessment shows progress.
 func (s *caseSim) memberSeverity(m *person, again bool) float64 {
-	if s.severity == 0 {
-		s.severity = s.drawSeverity()
-	}
 	f := s.severity
 	if m.id != "m1" {
-		f *= 0.3 + 0.7*s.rng.Float64()
+		f *= 0.2 + 0.5*s.rng.Float64()
 	}
 	if again {
 		f *= 0.45 + 0.4*s.rng.Float64()
@@ -908,34 +915,49 @@ func (s *caseSim) memberSeverity(m *person, again bool) float64 {
 	return math.Max(0.01, math.Min(0.95, f))
 }
 
-// drawSeverity picks the risk level a case is meant to have and the share
-// of the instrument's points that lands there for the client, given the
-// instrument, the weights and the urgent needs: the generator follows
-// whatever risk model the repository holds.
-func (s *caseSim) drawSeverity() float64 {
+// band is the range of household scores of the risk level a case is drawn
+// for: the risk model's thresholds, whatever the repository sets them to.
+func (s *caseSim) band() (lo, hi float64) {
+	t := s.w.cfg.Risk.Thresholds
+	switch pickWeighted(s.rng, []weight{{"low", 28}, {"moderate", 36}, {"high", 23}, {"critical", 13}}) {
+	case "low":
+		return 0, t.Moderate
+	case "moderate":
+		return t.Moderate, t.High
+	case "high":
+		return t.High, t.Critical
+	}
+	return t.Critical, t.Critical + (t.Critical - t.High)
+}
+
+// clientAnswers draws the client's first assessment so the household's
+// score lands in the band of the level the case is drawn for: the share
+// of points aimed at is corrected a few times against the score the risk
+// model gives, so this holds for any instrument and weights.
+func (s *caseSim) clientAnswers(age int, flag string, at time.Time) (casefile.Answers, []string) {
 	w := s.w
-	t := w.cfg.Risk.Thresholds
 	needs := 0.0
 	for _, n := range s.needs {
 		needs += w.cfg.Risk.IntakeNeeds[n]
 	}
-	var lo, hi float64
-	switch pickWeighted(s.rng, []weight{{"low", 28}, {"moderate", 36}, {"high", 23}, {"critical", 13}}) {
-	case "low":
-		lo, hi = 0, t.Moderate
-	case "moderate":
-		lo, hi = t.Moderate, t.High
-	case "high":
-		lo, hi = t.High, t.Critical
-	default:
-		lo, hi = t.Critical, t.Critical+(t.Critical-t.High)
+	lo, hi := s.band()
+	want := math.Max(0, (lo+hi)/2-needs)
+	f := 0.3
+	if full := w.maxScore(age); full > 0 {
+		f = math.Max(0.01, math.Min(0.95, want/full))
 	}
-	score := lo + s.rng.Float64()*(hi-lo) - needs
-	full := w.maxScore(s.members[0].age(s.opened))
-	if full <= 0 {
-		return 0.3
+	var answers casefile.Answers
+	var order []string
+	for try := range 8 {
+		answers, order = drawAnswers(s.rng, w.cfg, w.instr, age, f, s.needs, flag, at)
+		got := scoreRisk(w.cfg, w.instr, nil, []memberAnswers{{Answers: answers}}).score
+		if (got+needs >= lo && got+needs < hi) || try == 7 {
+			break
+		}
+		f = math.Max(0.005, math.Min(0.95, f*math.Max(want, 0.5)/math.Max(got, 0.5)))
 	}
-	return math.Max(0.02, score/full)
+	s.severity = f
+	return answers, order
 }
 
 // recordRisk is cases risk --record: the score of the latest assessment of
@@ -974,9 +996,6 @@ func (s *caseSim) recordRisk(at time.Time) bool {
 		if d := w.cfg.ContactDays(level); d > 0 {
 			s.contactDays = d
 		}
-		if r.level == "critical" || r.level == "high" {
-			s.contactDays = min(s.contactDays, max(w.cfg.Deadlines.HighRiskContactDays, 1))
-		}
 		s.scheduleContact(s.lastContact)
 	}
 	return true
@@ -990,7 +1009,7 @@ func (s *caseSim) reassess() bool {
 		if !s.assessed[m.id] || (i > 0 && (m.age(s.cursor) < 18 || chance(s.rng, 0.5))) {
 			continue
 		}
-		if !s.assess(m, true) {
+		if !s.assess(m, s.cursor, true) {
 			return false
 		}
 	}
