@@ -477,10 +477,12 @@ type packWriter struct {
 	err     error
 }
 
+// packEntry is one object of the pack, for its index: 32 bytes, since a
+// large history holds millions.
 type packEntry struct {
 	hash plumbing.Hash
-	off  uint64
 	crc  uint32
+	off  uint64
 }
 
 func newPackWriter(dir string) (*packWriter, error) {
@@ -569,7 +571,7 @@ func (p *packWriter) add(h plumbing.Hash, t plumbing.ObjectType, size int, z []b
 	}
 	off = p.off
 	p.off += uint64(n + len(z))
-	p.entries = append(p.entries, packEntry{hash: h, off: off, crc: crc})
+	p.entries = append(p.entries, packEntry{hash: h, crc: crc, off: off})
 	if 2*len(p.entries) > len(p.slots) {
 		p.slots = make([]int32, 2*len(p.slots))
 		for i := range p.entries {
