@@ -102,7 +102,7 @@ func TestImporterMatchesApply(t *testing.T) {
 	if a, b := git(t, imported, "write-tree"), git(t, imported, "rev-parse", "HEAD^{tree}"); a != b {
 		t.Errorf("git write-tree (from the tree cache) %s, HEAD's tree %s", a, b)
 	}
-	if out := git(t, imported, "verify-pack", "-v", packFile(t, imported)); !strings.Contains(out, "chain length = 50") || strings.Contains(out, "chain length = 51") {
+	if out := git(t, imported, "verify-pack", "-v", packIndexPath(t, imported)); !strings.Contains(out, "chain length = 50") || strings.Contains(out, "chain length = 51") {
 		t.Errorf("expected delta chains of at most and up to importDepth:\n%s", lastLines(out, 8))
 	}
 
@@ -158,7 +158,7 @@ func TestImporterRefuses(t *testing.T) {
 	}
 }
 
-func packFile(t *testing.T, dir string) string {
+func packIndexPath(t *testing.T, dir string) string {
 	t.Helper()
 	m, _ := filepath.Glob(filepath.Join(dir, ".git", "objects", "pack", "pack-*.idx"))
 	if len(m) != 1 {
