@@ -103,6 +103,7 @@ func TestEveryDocumentIsValid(t *testing.T) {
 	if _, problems, err := r.Providers(); err != nil || len(problems) > 0 {
 		t.Fatalf("providers.yaml: %v %v", err, problems)
 	}
+	provs, _, _ := r.Providers()
 	c := check.New(r)
 	seen := 0
 	err = r.Walk(context.Background(), nil, casefile.Select{}, func(f *casefile.Folder) error {
@@ -116,6 +117,7 @@ func TestEveryDocumentIsValid(t *testing.T) {
 		for _, fail := range lifecycle.StageFailures(f) {
 			t.Errorf("%s in stage %s: %s: %s", f.ID, f.Case.Data.Stage, fail.Guard, fail.Message())
 		}
+		checkReferences(t, f, &provs.Data)
 		for _, a := range f.Assessments {
 			m := f.Intake.Data.Member(a.Data.Member)
 			on, _ := time.Parse(time.DateOnly, a.Data.Date)
@@ -319,6 +321,85 @@ func TestBulkMatchesEngine(t *testing.T) {
 	if _, err := exec.LookPath("git"); err == nil {
 		if out := git(t, b, "fsck", "--strict", "--no-progress", "--no-dangling"); out != "" {
 			t.Errorf("engine repository: git fsck --strict:\n%s", out)
+		}
+	}
+}
+
+// checkReferences resolves what documents point at, as validate will:
+// goals, tasks, referrals and notes within the case, providers and their
+// services in providers.yaml.
+func checkReferences(t *testing.T, f *casefile.Folder, provs *casefile.Providers) {
+	t.Helper()
+	service := func(where, provider, svc string) {
+		p := provs.Provider(provider)
+		if p == nil {
+			t.Errorf("%s: provider %s is not in providers.yaml", where, provider)
+		} else if svc != "" && p.Service(svc) == nil {
+			t.Errorf("%s: provider %s has no service %s", where, provider, svc)
+		}
+	}
+	goals, referrals, notes := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	if f.Plan != nil {
+		for _, g := range f.Plan.Data.Goals {
+			goals[g.ID] = true
+			if g.Partner != "" {
+				service(f.Plan.Path, g.Partner, "")
+			}
+		}
+		for _, tk := range f.Plan.Data.Tasks {
+			if !goals[tk.Goal] {
+				t.Errorf("%s: task %s under a goal the plan does not have", f.Plan.Path, tk.ID)
+			}
+			if tk.Partner != "" {
+				service(f.Plan.Path, tk.Partner, "")
+			}
+		}
+		for _, r := range f.Plan.Data.Referrals {
+			referrals[r.ID] = true
+			service(f.Plan.Path, r.Provider, r.Service)
+			if !goals[r.Goal] {
+				t.Errorf("%s: referral %s names a goal the plan does not have", f.Plan.Path, r.ID)
+			}
+			if len(r.History) == 0 || r.History[len(r.History)-1].Status != r.Status || r.History[0].Date != r.Sent {
+				t.Errorf("%s: referral %s: history must start when it was sent and end in its status", f.Plan.Path, r.ID)
+			}
+		}
+	}
+	for _, n := range f.Notes {
+		notes[strings.TrimSuffix(filepath.Base(n.Path), ".yaml")] = true
+	}
+	for _, n := range f.Notes {
+		for _, g := range n.Data.Goals {
+			if !goals[g] {
+				t.Errorf("%s: goal %s is not in the plan", n.Path, g)
+			}
+		}
+		if n.Data.Referral != "" && !referrals[n.Data.Referral] {
+			t.Errorf("%s: referral %s is not in the plan", n.Path, n.Data.Referral)
+		}
+		if s := n.Data.Service; s != nil && s.Provider != "" {
+			service(n.Path, s.Provider, s.Service)
+		}
+		if n.Data.Corrects != "" && !notes[n.Data.Corrects] {
+			t.Errorf("%s corrects a note the case does not have", n.Path)
+		}
+	}
+	for _, s := range f.Intake.Data.Consent.Sharing {
+		service(f.Intake.Path, s.Partner, "")
+	}
+	for _, e := range f.Intake.Data.Eligibility {
+		if e.ReferralOut != nil {
+			service(f.Intake.Path, e.ReferralOut.Provider, e.ReferralOut.Service)
+		}
+	}
+	if f.Closure != nil {
+		for _, g := range f.Closure.Data.Goals {
+			if !goals[g.Goal] {
+				t.Errorf("%s reviews a goal the plan does not have", f.Closure.Path)
+			}
+		}
+		for _, r := range f.Closure.Data.ReferralsOut {
+			service(f.Closure.Path, r.Provider, r.Service)
 		}
 	}
 }
