@@ -29,6 +29,7 @@ package gen
 
 import (
 	"cmp"
+	"container/heap"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -65,6 +66,10 @@ type Options struct {
 	Seed   uint64    // the seed everything is drawn from
 	Now    time.Time // end of the history (DefaultNow when zero)
 	Months int       // months of history before Now (0: from Cases, see SpanMonths)
+
+	// Progress, when set, is told what the generator is doing (for a
+	// progress line on a terminal).
+	Progress func(format string, args ...any)
 }
 
 // SpanMonths is how many months of history a caseload of n cases covers
@@ -303,98 +308,173 @@ func generate(dir string, opts Options, engine bool) (stats *Stats, err error) {
 		es.repo = r
 	}
 
-	cases, err := renderAll(w, s)
-	if err != nil {
-		return nil, err
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(string, ...any) {}
 	}
-
-	var events []*event
-	for _, c := range cases {
-		for i := range c.events {
-			events = append(events, &c.events[i])
-		}
-	}
-	slices.SortFunc(events, func(a, b *event) int {
-		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.order, b.order))
+	t0 := time.Now()
+	progress("drawing and committing %d cases", opts.Cases)
+	infos, files2, commits, err := pipeline(w, s, func(done, commits int) {
+		progress("%d of %d cases drawn, %d commits, %.0fs", done, opts.Cases, commits, time.Since(t0).Seconds())
 	})
-	for _, ev := range events {
-		if err := s.commit(w, ev); err != nil {
-			return nil, fmt.Errorf("commit %s %s: %w", ev.verb, ev.caseID, err)
-		}
-		ev.files = nil
+	if err != nil {
+		return nil, err
 	}
+	start := time.Now()
+	progress("drew and committed in %.1fs; checking the working tree and writing the index", time.Since(t0).Seconds())
 	head, err := s.finish()
+	progress("finished in %.1fs", time.Since(start).Seconds())
 	if err != nil {
 		return nil, err
 	}
 
-	stats = &Stats{Cases: opts.Cases, Commits: len(events) + 1, Files: len(files), Months: opts.Months, Head: head, Stages: map[string]int{}}
-	for _, c := range cases {
-		stats.Files += c.files
-		stats.Stages[c.stage]++
-		stats.IDs = append(stats.IDs, CaseInfo{ID: c.id, Stage: c.stage, Reason: c.reason, Forced: c.forced})
+	stats = &Stats{Cases: opts.Cases, Commits: commits + 1, Files: len(files) + files2, Months: opts.Months, Head: head, Stages: map[string]int{}, IDs: infos}
+	for _, c := range infos {
+		stats.Stages[c.Stage]++
 	}
-	slices.SortFunc(stats.IDs, func(a, b CaseInfo) int { return cmp.Compare(a.ID, b.ID) })
 	return stats, nil
 }
 
-// renderAll renders every case with every core and hands each to the
-// sink: prepare as soon as it is rendered, store in case order, so the
-// output does not depend on which goroutine finished first.
-func renderAll(w *world, s sink) ([]*caseOut, error) {
+// pipeline draws every case with every core and commits their events in
+// time order while it goes. Cases are drawn in order of opening: since a
+// case's every event comes at or after its opening, once the cases opening
+// up to time T are drawn, every event before T is known and can be
+// committed. The commits are exactly those of sorting every event of every
+// case by time (then case and sequence), without holding them all. Each
+// drawn case is prepared (compressed, queued for the working tree) by the
+// goroutine that drew it and stored in the pack in order, so the pack is
+// the same bytes every run.
+func pipeline(w *world, s sink, tick func(done, commits int)) (infos []CaseInfo, files, commits int, err error) {
 	n := w.opts.Cases
-	cases := make([]*caseOut, n)
+	opened := make([]time.Time, n)
+	early := map[int]*caseOut{}
+	for i := range n {
+		if w.target(i) != (target{}) {
+			// Cases that must end in a given stage are drawn until they do,
+			// so their opening is known only once drawn.
+			c, err := w.renderCase(i)
+			if err != nil {
+				return nil, 0, 0, err
+			}
+			early[i], opened[i] = c, c.opened
+		} else if opened[i], err = w.openedAt(i); err != nil {
+			return nil, 0, 0, err
+		}
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Or(opened[a].Compare(opened[b]), cmp.Compare(a, b)) })
+
+	cases := make([]*caseOut, n) // by position in order, until stored
 	ready := make(chan int, 64)
-	// Workers may run at most this many cases ahead of the one stored
-	// last, so a slow case cannot make the others pile up in memory.
-	ahead := make(chan struct{}, 256)
+	ahead := make(chan struct{}, 256) // positions drawn ahead of the last stored
 	var next atomic.Int64
-	var failed atomic.Bool
+	quit := make(chan struct{})
+	var stop sync.Once
+	fail := func() { stop.Do(func() { close(quit) }) }
 	var wg sync.WaitGroup
 	errs := make([]error, runtime.GOMAXPROCS(0)+1)
 	for k := range errs[1:] {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for !failed.Load() {
-				ahead <- struct{}{}
-				i := int(next.Add(1) - 1)
-				if i >= n {
+			for {
+				select {
+				case ahead <- struct{}{}:
+				case <-quit:
 					return
 				}
-				c, err := w.renderCase(i)
+				pos := int(next.Add(1) - 1)
+				if pos >= n {
+					return
+				}
+				i := order[pos]
+				c, err := early[i], error(nil)
+				if c == nil {
+					c, err = w.renderCase(i)
+				}
 				if err == nil {
 					err = s.prepare(c)
 				}
 				if err != nil {
 					errs[k+1] = err
-					failed.Store(true)
+					fail()
 					return
 				}
-				cases[i] = c
-				ready <- i
+				cases[pos] = c
+				ready <- pos
 			}
 		}()
 	}
 	go func() { wg.Wait(); close(ready) }()
+
+	pending := &eventHeap{}
+	flush := func(before time.Time, all bool) error {
+		for pending.Len() > 0 && (all || (*pending)[0].at.Before(before)) {
+			ev := heap.Pop(pending).(*event)
+			if err := s.commit(w, ev); err != nil {
+				return fmt.Errorf("commit %s %s: %w", ev.verb, ev.caseID, err)
+			}
+			ev.files = nil
+			commits++
+		}
+		return nil
+	}
 	done := map[int]bool{}
 	stored := 0
-	for i := range ready {
-		done[i] = true
+	for pos := range ready {
+		done[pos] = true
 		for done[stored] && errs[0] == nil {
 			delete(done, stored)
-			if err := s.store(cases[stored]); err != nil {
-				errs[0] = err
-				failed.Store(true)
+			c := cases[stored]
+			cases[stored] = nil
+			err := s.store(c)
+			if err == nil {
+				for i := range c.events {
+					heap.Push(pending, &c.events[i])
+				}
+				err = flush(opened[order[stored]], false)
 			}
+			if err != nil {
+				errs[0] = err
+				fail()
+			}
+			infos = append(infos, CaseInfo{ID: c.id, Stage: c.stage, Reason: c.reason, Forced: c.forced})
+			files += c.files
 			stored++
 			<-ahead
+			if stored%5000 == 0 {
+				tick(stored, commits)
+			}
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return nil, 0, 0, err
 	}
-	return cases, nil
+	if err := flush(time.Time{}, true); err != nil {
+		return nil, 0, 0, err
+	}
+	slices.SortFunc(infos, func(a, b CaseInfo) int { return cmp.Compare(a.ID, b.ID) })
+	return infos, files, commits, nil
+}
+
+// eventHeap orders events by time, then case and sequence.
+type eventHeap []*event
+
+func (h eventHeap) Len() int { return len(h) }
+func (h eventHeap) Less(i, j int) bool {
+	return cmp.Or(h[i].at.Compare(h[j].at), cmp.Compare(h[i].order, h[j].order)) < 0
+}
+func (h eventHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *eventHeap) Push(x any)   { *h = append(*h, x.(*event)) }
+func (h *eventHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return x
 }
 
 func signature(w *world, ev *event) gitstore.Signature {

@@ -46,6 +46,7 @@ type evFile struct {
 // caseOut is a rendered case.
 type caseOut struct {
 	id     string
+	opened time.Time
 	stage  string
 	reason string
 	forced string
@@ -273,8 +274,7 @@ type referral struct {
 func (w *world) renderCase(i int) (*caseOut, error) {
 	t := w.target(i)
 	for attempt := 0; ; attempt++ {
-		rng := rand.New(rand.NewPCG(w.opts.Seed, uint64(i)<<8|uint64(attempt)))
-		s := &caseSim{w: w, rng: rng, index: i, final: map[string][]byte{}, assessed: map[string]bool{}, latest: map[string]memberAnswers{}}
+		s := w.newSim(i, attempt)
 		if err := s.setup(t); err != nil {
 			return nil, err
 		}
@@ -283,9 +283,22 @@ func (w *world) renderCase(i int) (*caseOut, error) {
 		}
 		ok := (t.stage == "" || s.stage == t.stage) && (t.reason == "" || s.reasonIs(t.reason)) && (t.forced == "" || s.forcedRecorded())
 		if ok || attempt >= 40 {
-			return &caseOut{id: s.id, stage: s.stage, reason: s.reason(), forced: s.forcedKind(), events: s.events, final: s.final}, nil
+			return &caseOut{id: s.id, opened: s.opened, stage: s.stage, reason: s.reason(), forced: s.forcedKind(), events: s.events, final: s.final}, nil
 		}
 	}
+}
+
+func (w *world) newSim(i, attempt int) *caseSim {
+	rng := rand.New(rand.NewPCG(w.opts.Seed, uint64(i)<<8|uint64(attempt)))
+	return &caseSim{w: w, rng: rng, index: i, final: map[string][]byte{}, assessed: map[string]bool{}, latest: map[string]memberAnswers{}}
+}
+
+// openedAt is when case i opens, found without simulating it (for a case
+// left to chance, its first draw is the one kept).
+func (w *world) openedAt(i int) (time.Time, error) {
+	s := w.newSim(i, 0)
+	err := s.setup(target{})
+	return s.opened, err
 }
 
 // target says what case i must become: the first cases of a caseload of

@@ -75,19 +75,16 @@ func buildStaff(rng *rand.Rand, cases, months int) []staffMember {
 	var out []staffMember
 	used := map[string]bool{}
 	add := func(role, program string) {
-		for {
-			given, family := pick(rng, staffGiven), pick(rng, staffFamily)
-			id := strings.ToLower(given)
-			if used[id] {
-				id = strings.ToLower(given + "-" + family)
-			}
-			for n := 2; used[id]; n++ {
-				id = strings.ToLower(given+"-"+family) + itoa(n)
-			}
-			used[id] = true
-			out = append(out, staffMember{id: id, name: given + " " + family, email: id + "@" + emailDomain, role: role, program: program})
-			return
+		given, family := pick(rng, staffGiven), pick(rng, staffFamily)
+		id := strings.ToLower(given)
+		if used[id] {
+			id = strings.ToLower(given + "-" + family)
 		}
+		for n := 2; used[id]; n++ {
+			id = strings.ToLower(given+"-"+family) + itoa(n)
+		}
+		used[id] = true
+		out = append(out, staffMember{id: id, name: given + " " + family, email: id + "@" + emailDomain, role: role, program: program})
 	}
 	add("manager", "")
 	for range supervisors {

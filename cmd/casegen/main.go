@@ -28,6 +28,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	months := fl.Int("months", 0, "months of history before -now (default: from -n)")
 	engine := fl.Bool("engine", false, "commit through the commands' commit engine instead of writing a pack (slow; same result)")
 	manifest := fl.String("manifest", "", "also write the list of cases (id, stage, closure reason) as JSON to this file")
+	verbose := fl.Bool("v", false, "say what is being done, with timings")
 	fl.Usage = func() {
 		fmt.Fprintf(stderr, "usage: casegen [flags] DIR\n\nWrites a synthetic case repository of -n cases into DIR (new or empty).\n\n")
 		fl.PrintDefaults()
@@ -49,6 +50,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opts := gen.Options{Cases: *n, Seed: *seed, Now: t, Months: *months}
+	if *verbose {
+		opts.Progress = func(format string, args ...any) { fmt.Fprintf(stderr, "casegen: "+format+"\n", args...) }
+	}
 	generate := gen.Generate
 	if *engine {
 		generate = gen.GenerateWithEngine
