@@ -472,10 +472,15 @@ type packWriter struct {
 	f       *os.File
 	w       *bufio.Writer
 	off     uint64
-	entries []packEntry
-	slots   []int32 // open-addressing set over entries: index+1, 0 empty
+	entries [][]packEntry // in chunks of entryChunk: a large pack holds millions, and one slice would be copied whole each time it grew
+	n       int           // objects in the pack
+	slots   []int32       // open-addressing set over entries: index+1, 0 empty
 	err     error
 }
+
+const entryChunk = 1 << 16
+
+func (p *packWriter) entry(i int) *packEntry { return &p.entries[i/entryChunk][i%entryChunk] }
 
 // packEntry is one object of the pack, for its index: 32 bytes, since a
 // large history holds millions.
@@ -510,14 +515,14 @@ func (p *packWriter) find(h plumbing.Hash) (uint64, bool) {
 		if i == 0 {
 			return 0, false
 		}
-		if p.entries[i-1].hash == h {
-			return p.entries[i-1].off, true
+		if e := p.entry(int(i) - 1); e.hash == h {
+			return e.off, true
 		}
 	}
 }
 
 func (p *packWriter) insert(i int) {
-	s := p.slot(p.entries[i].hash)
+	s := p.slot(p.entry(i).hash)
 	for p.slots[s] != 0 {
 		s = (s + 1) & uint64(len(p.slots)-1)
 	}
@@ -571,14 +576,19 @@ func (p *packWriter) add(h plumbing.Hash, t plumbing.ObjectType, size int, z []b
 	}
 	off = p.off
 	p.off += uint64(n + len(z))
-	p.entries = append(p.entries, packEntry{hash: h, crc: crc, off: off})
-	if 2*len(p.entries) > len(p.slots) {
+	if p.n%entryChunk == 0 {
+		p.entries = append(p.entries, make([]packEntry, 0, entryChunk))
+	}
+	last := &p.entries[len(p.entries)-1]
+	*last = append(*last, packEntry{hash: h, crc: crc, off: off})
+	p.n++
+	if 4*p.n > 3*len(p.slots) { // linear probing stays quick below three quarters full
 		p.slots = make([]int32, 2*len(p.slots))
-		for i := range p.entries {
+		for i := range p.n {
 			p.insert(i)
 		}
 	} else {
-		p.insert(len(p.entries) - 1)
+		p.insert(p.n - 1)
 	}
 	return off, false, nil
 }
@@ -599,7 +609,7 @@ func (p *packWriter) finish() (err error) {
 		return err
 	}
 	var count [4]byte
-	binary.BigEndian.PutUint32(count[:], uint32(len(p.entries)))
+	binary.BigEndian.PutUint32(count[:], uint32(p.n))
 	if _, err := p.f.WriteAt(count[:], 8); err != nil {
 		return err
 	}
@@ -651,11 +661,14 @@ func (p *packWriter) finish() (err error) {
 // offsets (large ones in a table of their own), the pack's checksum and
 // its own.
 func (p *packWriter) writeIndex(f *os.File, packSum []byte) error {
-	es := p.entries
-	slices.SortFunc(es, func(a, b packEntry) int { return bytes.Compare(a.hash[:], b.hash[:]) })
-	for i := 1; i < len(es); i++ {
-		if es[i].hash == es[i-1].hash {
-			return fmt.Errorf("object %s stored twice", es[i].hash)
+	order := make([]uint32, p.n)
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return bytes.Compare(p.entry(int(a)).hash[:], p.entry(int(b)).hash[:]) })
+	for i := 1; i < len(order); i++ {
+		if h := p.entry(int(order[i])).hash; h == p.entry(int(order[i-1])).hash {
+			return fmt.Errorf("object %s stored twice", h)
 		}
 	}
 	sum := sha1.New()
@@ -665,21 +678,22 @@ func (p *packWriter) writeIndex(f *os.File, packSum []byte) error {
 	var b8 [8]byte
 	k := 0
 	for i := range 256 {
-		for k < len(es) && int(es[k].hash[0]) <= i {
+		for k < len(order) && int(p.entry(int(order[k])).hash[0]) <= i {
 			k++
 		}
 		binary.BigEndian.PutUint32(b4[:], uint32(k))
 		w.Write(b4[:])
 	}
-	for _, e := range es {
-		w.Write(e.hash[:])
+	for _, i := range order {
+		w.Write(p.entry(int(i)).hash[:])
 	}
-	for _, e := range es {
-		binary.BigEndian.PutUint32(b4[:], e.crc)
+	for _, i := range order {
+		binary.BigEndian.PutUint32(b4[:], p.entry(int(i)).crc)
 		w.Write(b4[:])
 	}
 	var large []uint64
-	for _, e := range es {
+	for _, i := range order {
+		e := p.entry(int(i))
 		v := uint32(e.off)
 		if e.off >= 1<<31 {
 			v = 1<<31 | uint32(len(large))
