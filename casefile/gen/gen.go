@@ -2,8 +2,9 @@
 // with their whole git history, for the demo, the tests and the benchmarks.
 //
 // A caseload of N cases is drawn from a seed, deterministically: the same
-// seed, number of cases, "now" and Version give the same bytes, files and
-// commit ids. Households of one to seven members with their demographics;
+// seed, number of cases, months, "now" and Version give the same files,
+// commit ids and pack, byte for byte (with the same Go release: the draws
+// come from math/rand/v2). Households of one to seven members with their demographics;
 // the programs and staff of cases.yaml; cases in every stage, in the
 // proportions a program that has run for some months shows; assessments of
 // every member that fit the repository's own instrument (some members
