@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,19 +32,16 @@ func (e treeEntry) sortKey() string {
 	return e.name
 }
 
+// readObject reads an object of the expected type through objectReader
+// (not go-git's storage, whose first read of a packed object costs time in
+// proportion to the whole history; see objread.go).
 func (r *Repo) readObject(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
-	o, err := r.st.EncodedObject(t, h)
+	typ, data, err := r.objs.read(h)
 	if err != nil {
-		return nil, fmt.Errorf("read %s %s: %w", t, h, err)
+		return nil, fmt.Errorf("read %s: %w", t, err)
 	}
-	rd, err := o.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("read %s %s: %w", t, h, err)
-	}
-	defer rd.Close()
-	data, err := io.ReadAll(rd)
-	if err != nil {
-		return nil, fmt.Errorf("read %s %s: %w", t, h, err)
+	if typ != t {
+		return nil, fmt.Errorf("read %s %s: %w (it is a %s)", t, h, plumbing.ErrObjectNotFound, typ)
 	}
 	return data, nil
 }

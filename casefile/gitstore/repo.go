@@ -21,10 +21,11 @@ import (
 // serialize on the Repo. Writers in different processes (or Repos)
 // serialize on [Repo.Lock].
 type Repo struct {
-	root   string   // absolute working-tree root
-	gitDir string   // root/.git
-	wt     *os.Root // the working tree; file operations cannot escape it
-	st     *filesystem.Storage
+	root   string              // absolute working-tree root
+	gitDir string              // root/.git
+	wt     *os.Root            // the working tree; file operations cannot escape it
+	st     *filesystem.Storage // writes loose objects
+	objs   *objectReader       // reads objects
 
 	mu   sync.Mutex // guards st, cfg and the files Apply touches
 	cfg  gitConfig  // loaded on first use
@@ -94,7 +95,7 @@ func Open(dir string) (*Repo, error) {
 		st.Close()
 		return nil, fmt.Errorf("open %s: %w", root, err)
 	}
-	return &Repo{root: root, gitDir: gitDir, wt: wt, st: st}, nil
+	return &Repo{root: root, gitDir: gitDir, wt: wt, st: st, objs: newObjectReader(filepath.Join(gitDir, "objects"))}, nil
 }
 
 // storage opens go-git storage the way shared/GIT-PERFORMANCE.md requires:
@@ -112,7 +113,7 @@ func storage(root string) (*filesystem.Storage, billy.Filesystem) {
 func (r *Repo) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return errors.Join(r.st.Close(), r.wt.Close())
+	return errors.Join(r.st.Close(), r.objs.close(), r.wt.Close())
 }
 
 // Root returns the absolute path of the working tree.
