@@ -51,12 +51,24 @@ step() {
 	"$cases" --repo "$repo" "$@" || echo "(exit status $?)"
 }
 
-# A case to look at: the first in monitoring.
+# A case to look at: the first in monitoring, and its caseworker.
 id=$("$cases" --repo "$repo" list --stage monitoring --format tsv | awk 'NR == 2 { print $1 }')
+worker=$("$cases" --repo "$repo" list --stage monitoring --format tsv | awk 'NR == 2 { print $4 }')
 
 step "The open caseload, most at risk first" list --open --sort risk --format table
 step "One case, with no more personal data than a summary needs" show "$id"
-step "What is due: contacts, assessments, plans, referrals" due
-step "The program report: caseload, outcomes, equity" report
-step "The program-maturity checklist, decided from the documents" maturity
+step "What is due this week for one caseworker, most urgent first" due --worker "$worker" --within 7 --format table
+step "The program report: caseload" report caseload --format table
+step "The program report: outcomes" report outcomes --format table
+step "Every figure can be explained by the case ids behind it (never names)" report --explain caseload.open.stage.monitoring
+step "The program-maturity checklist, decided from the documents" maturity --format table
 step "Validation, as CI runs it on every push" validate
+step "A case's history, read from git" log "$id" --format table
+
+# The board report: one self-contained HTML page with charts.
+html=${TMPDIR:-/tmp}/cases-demo-report.html
+if "$cases" report --help >/dev/null 2>&1; then
+	"$cases" --repo "$repo" report all --format html >"$html"
+	echo
+	echo "## The board report as one HTML page with charts: $html"
+fi

@@ -70,7 +70,7 @@ func (s *caseSim) writePlan(meeting time.Time, sign, vague bool) bool {
 	s.planDoc = doc
 	s.renderPlan()
 	yamlx.Prune(doc.Node)
-	return s.emit(at, s.worker, "plan", "write plan", docRef{doc, casefile.KindPlan})
+	return s.emit(at, s.worker, "edit", "edit plan", docRef{doc, casefile.KindPlan})
 }
 
 // goalDomains picks the domains to plan for: the client's priorities,
@@ -211,12 +211,10 @@ func (s *caseSim) finishPlan(fixGoals, sign bool) bool {
 		}
 		s.renderPlan()
 	}
-	summary := "update plan"
 	if sign {
 		s.sign(at)
-		summary = "sign agreement"
 	}
-	return s.emit(at, s.worker, "plan", summary, docRef{s.planDoc, casefile.KindPlan})
+	return s.emit(at, s.worker, "edit", "edit plan", docRef{s.planDoc, casefile.KindPlan})
 }
 
 func (s *caseSim) sign(at time.Time) {
@@ -268,12 +266,19 @@ func (s *caseSim) updatePlan(at time.Time, first bool) bool {
 		}
 	}
 	for _, t := range s.tasks {
+		// Work that falls due gets done: a task past its due date is far
+		// more likely to move on, so only a realistic few stay overdue.
+		late := !t.due.IsZero() && at.After(t.due)
+		start, finish := 0.5, 0.6
+		if late {
+			start, finish = 0.85, 0.9
+		}
 		switch {
 		case t.status == "todo" && chance(rng, 0.03) && !s.onlyStarted(t):
 			t.status = "dropped"
-		case t.status == "todo" && chance(rng, 0.5):
+		case t.status == "todo" && chance(rng, start):
 			t.status = "in-progress"
-		case t.status == "in-progress" && chance(rng, 0.6):
+		case t.status == "in-progress" && chance(rng, finish):
 			t.status, t.done = "done", at
 		}
 	}
@@ -287,7 +292,7 @@ func (s *caseSim) updatePlan(at time.Time, first bool) bool {
 		if g.status == "dropped" || g.status == "met" || g.status == "partly-met" || g.status == "not-met" {
 			continue
 		}
-		if g.hasDue && at.After(g.due.AddDate(0, 0, 30)) && g.status == "in-progress" && chance(rng, 0.4) {
+		if g.hasDue && at.After(g.due.AddDate(0, 0, 14)) && g.status == "in-progress" && chance(rng, 0.7) {
 			g.status = pickWeighted(rng, []weight{{"partly-met", 65}, {"not-met", 35}})
 			continue
 		}
@@ -332,11 +337,7 @@ func (s *caseSim) updatePlan(at time.Time, first bool) bool {
 			s.servicesStarted = true
 		}
 	}
-	summary := "update plan"
-	if first {
-		summary = "send referrals"
-	}
-	return s.emit(at, s.worker, "plan", summary, docRef{s.planDoc, casefile.KindPlan})
+	return s.emit(at, s.worker, "edit", "edit plan", docRef{s.planDoc, casefile.KindPlan})
 }
 
 // onlyStarted reports whether dropping t could leave the plan with no
@@ -357,7 +358,7 @@ func (s *caseSim) startService() {
 		if t.status == "todo" {
 			t.status = "in-progress"
 			s.renderPlan()
-			if s.emit(s.next(s.cursor), s.worker, "plan", "update plan", docRef{s.planDoc, casefile.KindPlan}) {
+			if s.emit(s.next(s.cursor), s.worker, "edit", "edit plan", docRef{s.planDoc, casefile.KindPlan}) {
 				s.servicesStarted = true
 			}
 			return
@@ -383,7 +384,7 @@ func (s *caseSim) revisePlan() bool {
 		}
 	}
 	s.renderPlan()
-	if !s.emit(at, s.worker, "plan", "revise plan", docRef{s.planDoc, casefile.KindPlan}) {
+	if !s.emit(at, s.worker, "edit", "edit plan", docRef{s.planDoc, casefile.KindPlan}) {
 		return false
 	}
 	s.cursor = s.workTime(at.AddDate(0, 0, 2+s.rng.IntN(7)))
@@ -494,21 +495,65 @@ func (s *caseSim) close() {
 	hist := yamlx.EnsureSeq(croot, "stage-history", orderCase)
 	hist.Content = append(hist.Content, entry)
 	yamlx.Set(croot, "stage", yamlx.Str(to), orderCase)
-	if !s.emit(at, s.worker, "close", "close: "+tr.exit, docRef{doc, casefile.KindClosure}, docRef{s.caseDoc, casefile.KindCase}) {
+	if !s.emit(at, s.worker, "close", s.stage+" -> "+to, docRef{doc, casefile.KindClosure}, docRef{s.caseDoc, casefile.KindCase}) {
 		return
 	}
 	s.stage = to
 	if !tr.followUp {
 		return
 	}
+	// Each check-in is cases note --follow-up: the note, the check-in marked
+	// done in closure.yaml and, with the last, the move to closed, in one
+	// commit.
 	for i, d := range tr.checkIns {
 		done := s.next(s.workTime(at.AddDate(0, 0, int(d)+rng.IntN(8))))
+		outcome := pickWeighted(rng, []weight{{"reached-stable", 65}, {"reached-needs-help", 15}, {"not-reached", 20}})
 		entry := yamlx.Get(root, "follow-up").Content[i]
 		yamlx.Set(entry, "done", date(done), nil)
-		yamlx.Set(entry, "outcome", yamlx.Str(pickWeighted(rng, []weight{{"reached-stable", 65}, {"reached-needs-help", 15}, {"not-reached", 20}})), nil)
-		if !s.emit(done, s.worker, "edit", "edit closure", docRef{doc, casefile.KindClosure}) {
+		yamlx.Set(entry, "outcome", yamlx.Str(outcome), nil)
+		note, noteID := s.followUpNote(done, outcome)
+		docs := []docRef{{note, casefile.KindNote}, {doc, casefile.KindClosure}}
+		summary := "phone note " + noteID
+		last := i == len(tr.checkIns)-1
+		if last {
+			hist := yamlx.EnsureSeq(croot, "stage-history", orderCase)
+			hist.Content = append(hist.Content, yamlx.Map("from", yamlx.Str("follow-up"), "to", yamlx.Str("closed"), "at", timestamp(done), "by", yamlx.Str(s.worker.id)))
+			yamlx.Set(croot, "stage", yamlx.Str("closed"), orderCase)
+			docs = append(docs, docRef{s.caseDoc, casefile.KindCase})
+			summary += ", follow-up -> closed"
+		}
+		if !s.emit(done, s.worker, "note", summary, docs...) {
 			return
 		}
+		s.noteIDs = append(s.noteIDs, noteID)
+		if last {
+			s.stage = "closed"
+		}
 	}
-	s.transition("closed", "", nil)
+}
+
+// followUpNote is the note of a follow-up check-in after closure.
+func (s *caseSim) followUpNote(at time.Time, outcome string) (*yamlx.Doc, string) {
+	noteID, err := casefile.NoteID(at, rngReader{s.rng})
+	if err != nil {
+		panic(err)
+	}
+	doc := s.w.newDoc(casefile.NotePath(s.id, noteID), casefile.KindNote)
+	root := doc.Root()
+	yamlx.Set(root, "at", timestamp(at), orderNote)
+	yamlx.Set(root, "author", yamlx.Str(s.worker.id), orderNote)
+	yamlx.Set(root, "type", yamlx.Str("phone"), orderNote)
+	yamlx.Set(root, "minutes", yamlx.Int(int64(between(s.rng, 5, 20))), orderNote)
+	yamlx.Delete(root, "interpreter")
+	yamlx.Delete(root, "goals")
+	yamlx.Set(root, "follow-up", yamlx.Bool(true), orderNote)
+	yamlx.Set(root, "text", yamlx.Str(pick(s.rng, followUpTexts[outcome])), orderNote)
+	yamlx.Prune(doc.Node)
+	return doc, noteID
+}
+
+var followUpTexts = map[string][]string{
+	"reached-stable":     {"Check-in call: settled and managing; knows to call the office if anything changes.", "Check-in: rent paid, children in school, no new needs."},
+	"reached-needs-help": {"Check-in call: a new bill is worrying them; gave the benefits line and offered an appointment.", "Check-in: struggling with work hours; referred back to the employment desk."},
+	"not-reached":        {"Check-in call not answered; left no message as agreed, will try the next date.", "No answer at the check-in; the number may have changed."},
 }

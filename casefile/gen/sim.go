@@ -13,6 +13,7 @@ import (
 	"github.com/casesproject/cases/casefile"
 	"github.com/casesproject/cases/casefile/gitstore"
 	"github.com/casesproject/cases/casefile/lifecycle"
+	"github.com/casesproject/cases/casefile/risk"
 	"github.com/casesproject/cases/casefile/yamlx"
 	"github.com/go-git/go-git/v5/plumbing"
 	"go.yaml.in/yaml/v3"
@@ -643,11 +644,11 @@ func (s *caseSim) until(t time.Time) {
 
 // deliver writes contact notes and plan updates until t.
 func (s *caseSim) deliver(t time.Time) {
-	nextUpdate := s.onDay(s.daysSince(s.cursor) + 30 + s.rng.Float64()*45)
+	nextUpdate := s.onDay(s.daysSince(s.cursor) + 14 + s.rng.Float64()*21)
 	for !s.stopped {
 		if nextUpdate.Before(s.nextContact) && nextUpdate.Before(t) {
 			s.updatePlan(nextUpdate, false)
-			nextUpdate = s.onDay(s.daysSince(s.cursor) + 30 + s.rng.Float64()*45)
+			nextUpdate = s.onDay(s.daysSince(s.cursor) + 14 + s.rng.Float64()*21)
 			continue
 		}
 		if !s.nextContact.Before(t) {
@@ -901,12 +902,16 @@ func (s *caseSim) assess(m *person, at time.Time, again bool) bool {
 		yamlx.Set(root, "client-view", yamlx.Str(pick(rng, clientViews)), orderAssessment)
 	}
 	yamlx.Prune(doc.Node)
-	summary := "assess " + m.id
+	summary := fmt.Sprintf("%s with %s version %d", m.id, w.instr.ID, w.instr.Version)
 	if !s.emit(at, s.worker, "assess", summary, docRef{doc, casefile.KindAssessment}) {
 		return false
 	}
 	s.assessed[m.id] = true
-	s.latest[m.id] = memberAnswers{Member: m.id, Date: day, Answers: answers}
+	read, err := casefile.DecodeDoc[casefile.Assessment](doc)
+	if err != nil {
+		panic(fmt.Sprintf("decode %s: %v", doc.Path, err)) // the generator wrote an assessment it cannot read: a bug
+	}
+	s.latest[m.id] = memberAnswers{Member: m.id, Date: day, Answers: answers, Doc: read.Data}
 	if m.id == "m1" && s.headPoints == nil {
 		s.headPoints = domainPoints(w.instr, answers)
 		s.priorities = pri
@@ -963,7 +968,7 @@ func (s *caseSim) clientAnswers(age int, flag string, at time.Time) (casefile.An
 	var order []string
 	for try := range 8 {
 		answers, order = drawAnswers(s.rng, w.cfg, w.instr, age, f, s.needs, flag, at)
-		got := scoreRisk(w.cfg, w.instr, nil, []memberAnswers{{Answers: answers}}).score
+		got := answersScore(w.cfg, w.instr, answers)
 		if (got+needs >= lo && got+needs < hi) || try == 7 {
 			break
 		}
@@ -979,34 +984,36 @@ func (s *caseSim) clientAnswers(age int, flag string, at time.Time) (casefile.An
 func (s *caseSim) recordRisk(at time.Time) bool {
 	w := s.w
 	at = s.next(at)
-	var members []memberAnswers
+	var latest []casefile.Assessment
 	for _, m := range s.members {
 		if a, ok := s.latest[m.id]; ok {
-			members = append(members, a)
+			latest = append(latest, a.Doc)
 		}
 	}
-	r := scoreRisk(w.cfg, w.instr, s.needs, members)
-	root := s.caseDoc.Root()
-	score := yamlx.Float(r.score)
-	if r.score == math.Trunc(r.score) {
-		score = yamlx.Int(int64(r.score))
+	intake, err := casefile.DecodeDoc[casefile.Intake](s.intakeDoc)
+	if err != nil {
+		panic(fmt.Sprintf("decode %s: %v", s.intakeDoc.Path, err))
 	}
-	risk := yamlx.Map("score", score, "level", yamlx.Str(r.level), "red-flags", optSeq(r.redFlags),
-		"model-version", yamlx.Str(w.cfg.Risk.Version), "inputs-digest", yamlx.Str(r.digest), "at", timestamp(at), "by", yamlx.Str(s.worker.id))
-	level := w.cfg.Risk.Levels[r.level]
-	if level != "" && level != s.level {
-		yamlx.Set(root, "level", yamlx.Str(level), orderCase)
-		lh := yamlx.EnsureSeq(root, "level-history", orderCase)
-		lh.Content = append(lh.Content, yamlx.Map("level", yamlx.Str(level), "at", timestamp(at), "by", yamlx.Str(s.worker.id), "source", yamlx.Str("risk"), "risk-level", yamlx.Str(r.level)))
+	header, err := casefile.DecodeDoc[casefile.Case](s.caseDoc)
+	if err != nil {
+		panic(fmt.Sprintf("decode %s: %v", s.caseDoc.Path, err))
 	}
-	yamlx.Set(root, "risk", risk, orderCase)
-	if !s.emit(at, s.worker, "risk", "record risk "+r.level, docRef{s.caseDoc, casefile.KindCase}) {
+	// Exactly what cases risk --record computes and writes.
+	res, err := risk.Score(risk.Inputs{Instrument: w.instr, Model: &w.cfg.Risk, Intake: &intake.Data, Latest: latest})
+	if err != nil {
+		panic(fmt.Sprintf("score %s: %v", s.id, err)) // the generator's inputs do not fit its own model: a bug
+	}
+	rec := risk.Record(s.caseDoc, &header.Data, res, at, s.worker.id, false)
+	if !rec.Changed {
+		return true
+	}
+	if !s.emit(at, s.worker, "risk", fmt.Sprintf("record %s with model %s", res.Level, res.ModelVersion), docRef{s.caseDoc, casefile.KindCase}) {
 		return false
 	}
-	s.riskLevel = r.level
-	if level != "" {
-		s.level = level
-		if d := w.cfg.ContactDays(level); d > 0 {
+	s.riskLevel = res.Level
+	if rec.Level != "" {
+		s.level = rec.Level
+		if d := w.cfg.ContactDays(rec.Level); d > 0 {
 			s.contactDays = d
 		}
 		s.scheduleContact(s.lastContact)
@@ -1088,19 +1095,14 @@ func (s *caseSim) contact(at time.Time) {
 	} else if typ == "collateral" && len(s.referrals) > 0 && chance(rng, 0.5) {
 		yamlx.Set(root, "referral", yamlx.Str(pick(rng, s.referrals).id), orderNote)
 	}
-	if chance(rng, 0.15) {
-		yamlx.Set(root, "follow-up", yamlx.Bool(true), orderNote)
-	}
 	if (typ == "office-visit" || typ == "home-visit") && chance(rng, 0.1) {
 		yamlx.Set(root, "feedback", yamlx.Map("structured", yamlx.Bool(true), "satisfaction", yamlx.Int(int64(pickIndex(rng, []float64{2, 4, 14, 40, 40})+1))), orderNote)
 	}
 	text := pick(rng, noteTexts[typ])
-	summary := map[string]string{"phone": "phone contact", "office-visit": "office visit", "home-visit": "home visit", "message": "message",
-		"service": "service delivered", "incident": "incident report", "collateral": "collateral contact"}[typ]
+	summary := typ + " note " + noteID
 	if len(s.noteIDs) > 0 && chance(rng, 0.015) {
 		text = correctionText
 		yamlx.Set(root, "corrects", yamlx.Str(s.noteIDs[len(s.noteIDs)-1]), orderNote)
-		summary = "correction"
 	}
 	yamlx.Set(root, "text", yamlx.Str(text), orderNote)
 	if typ == "incident" && chance(rng, 0.4) || chance(rng, 0.02) {
