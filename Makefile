@@ -5,7 +5,7 @@ STATICCHECK := $(BIN)/staticcheck
 # Pinned; the Makefile installs it, nobody installs it by hand.
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all build test lint unit browser test-browser demo bench fuzz readme clean
+.PHONY: all build test git lint unit browser test-browser demo bench fuzz readme clean
 
 all: build
 
@@ -16,7 +16,20 @@ build:
 ## test: vet, gofmt, staticcheck, the domain-boundary check, unit tests and
 ## the testscript end-to-end tests of the real binary; the HTML report is
 ## checked in headless Chromium when it is installed or can be (browser).
-test: lint browser unit
+test: git lint browser unit
+
+## git: the tests use the real git to judge what cases writes (fsck, log,
+## status, merge); cases itself and make demo never need it. Installed
+## through apt-get (as root) when missing; elsewhere make test stops and
+## says so.
+git:
+	@if command -v git >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "git: installing Debian's git, which the tests use as a judge"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git >/dev/null; \
+	else \
+	  echo "make test needs git: the tests use it to judge what cases writes (install git and run make test again)"; exit 1; \
+	fi
 
 unit:
 	$(GO) test ./...

@@ -26,13 +26,13 @@ func init() {
 
 var assessSteps = []step{
 	{text: "Assess each household member. An answers file maps question ids to answers and may add what the member said: strengths, priorities, the interpreter and their own view.",
-		cmd: "cat m1-answers.yaml"},
-	{cmd: "cases assess 2026-11-K7Q3M --member m1 --answers m1-answers.yaml"},
+		cmd: "cat ../m1-answers.yaml"},
+	{cmd: "cases assess 2026-11-K7Q3M --member m1 --answers ../m1-answers.yaml"},
 	{text: "Answers are checked against the instrument for the member's age; a mistake names the question and the rule, never the answer, and nothing is written.",
-		cmd: "cases assess 2026-11-K7Q3M --member m2 --answers m2-typo.yaml"},
+		cmd: "cases assess 2026-11-K7Q3M --member m2 --answers ../m2-typo.yaml"},
 	{text: "The spouse and the child (the child is not asked the questions for adults):",
-		cmd: "cases assess 2026-11-K7Q3M --member m2 --answers m2-answers.yaml"},
-	{cmd: "cases assess 2026-11-K7Q3M --member m3 --answers m3-answers.yaml"},
+		cmd: "cases assess 2026-11-K7Q3M --member m2 --answers ../m2-answers.yaml"},
+	{cmd: "cases assess 2026-11-K7Q3M --member m3 --answers ../m3-answers.yaml"},
 	{text: "The assessment is a commented document that records the instrument's version.",
 		cmd: "cat cases/2026-11/2026-11-K7Q3M/assessments/2026-11-24-m1.yaml"},
 	{text: "`risk` explains the score: each answer that earns points (question ids and points only: answers stay out of anything that may be pasted), the member whose score counts, the urgent needs, red flags, the level and what it recommends.",

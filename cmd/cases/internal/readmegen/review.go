@@ -24,12 +24,12 @@ const reviewNote = "cases/2026-11/2026-11-W2PQM/notes/20261124T093000Z-PH2NE.yam
 
 var reviewSteps = []step{
 	{hide: true, cmd: "cases new --id 2026-11-W2PQM --name 'Yusuf Demir' --dob 1975-06-30 --phone 555-0142 --eligible --consent --quiet --as ben"},
-	{hide: true, cmd: "git apply note.patch"},
+	{hide: true, cmd: "git apply ../note.patch"},
 	{hide: true, cmd: "git add cases"},
 	{hide: true, cmd: "git -c user.email=ben@example.org -c user.name=Ben commit -q -m 'phone note'"},
 	{hide: true, cmd: "git switch -q -c ben/monday"},
 	{hide: true, cmd: "cases level 2026-11-W2PQM targeted --reason 'lease ends this month, no new flat yet' --as ben"},
-	{hide: true, cmd: "git apply monday.patch"},
+	{hide: true, cmd: "git apply ../monday.patch"},
 	{hide: true, cmd: "git -c user.email=ben.okafor@mail.example -c user.name=Ben commit -q -a -m 'fix the viewing day'"},
 	{text: "Ben has worked on a branch, `ben/monday`. Before it is merged, a supervisor reads what happened to the case: `cases log` lists its commits newest first, with what each did, read from the documents (stage moves, notes, plan items by id, risk, level; never what people wrote). A commit made by hand with git is attributed all the same.",
 		cmd: "cases log 2026-11-W2PQM --format table"},

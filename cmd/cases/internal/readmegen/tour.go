@@ -55,17 +55,18 @@ var tourSteps = []step{
 	{text: "Every command that writes makes exactly one commit, authored by the acting staff member, with a `Case:` trailer that history tools use.",
 		cmd: "git log -1 --format=%an%n%s%n%n%b"},
 	{text: "Or from a YAML file (`--from -` reads standard input); `--quiet` prints only the id, for scripts.",
-		cmd: "cases new --id 2026-11-B4DR2 --from intake.yaml --quiet --as ben"},
+		cmd: "cases new --id 2026-11-B4DR2 --from ../intake.yaml --quiet --as ben"},
 	{text: "A mistake is refused with its place, the rule it breaks, and a message that never repeats the value (exit status 1; nothing is written).",
-		cmd: "cases new --from typo.yaml"},
+		cmd: "cases new --from ../typo.yaml"},
 	{text: "`show` summarizes a case with no more personal data than that needs.",
 		cmd: "cases show 2026-11-K7Q3M"},
 	{text: "`list` filters and sorts; a table on a terminal, tab-separated when piped, `--format json` for scripts.",
 		cmd: "cases list --open --sort worker --format table"},
 }
 
-// tourFiles are written into the current folder before a step whose command
-// names them. Parts add their own files in their init functions.
+// tourFiles are written before a step whose command names them: beside the
+// repository when the step says ../NAME, else into the current folder. Parts
+// add their own files in their init functions.
 var tourFiles = map[string]string{
 	"intake.yaml": `date: 2026-11-20
 worker: ben
@@ -136,10 +137,20 @@ func tour() (map[string]string, error) {
 		var b strings.Builder
 		for _, s := range p.steps {
 			for name, content := range tourFiles {
-				if strings.Contains(s.cmd, " "+name) {
-					if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
-						return nil, err
-					}
+				// Inputs a step names as ../NAME live beside the
+				// repository, as a person's files would, so they are
+				// never strays in it; other names are files inside it.
+				target := ""
+				switch {
+				case strings.Contains(s.cmd, " ../"+name):
+					target = filepath.Join(dir, name)
+				case strings.Contains(s.cmd, " "+name):
+					target = name
+				default:
+					continue
+				}
+				if err := os.WriteFile(target, []byte(content), 0o644); err != nil {
+					return nil, err
 				}
 			}
 			out, code, err := run(s.cmd, s.stdin)

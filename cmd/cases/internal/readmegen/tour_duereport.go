@@ -25,7 +25,7 @@ const (
 var dueReportSteps = []step{
 	{hide: true, cmd: "cases new --id " + m4 + " --date 2026-09-07 --name 'Lena Petrova' --dob 1992-02-18 --gender woman --language uk --interpreter --eligible --consent --referral-source self"},
 	{hide: true, cmd: "cases transition " + m4 + " assessment"},
-	{hide: true, cmd: "cases assess " + m4 + " --member m1 --answers m1-answers.yaml --date 2026-09-10"},
+	{hide: true, cmd: "cases assess " + m4 + " --member m1 --answers ../m1-answers.yaml --date 2026-09-10"},
 	{hide: true, cmd: "cases risk " + m4 + " --record"},
 	{hide: true, cmd: "cases transition " + m4 + " planning"},
 	{hide: true, cmd: "cases plan " + m4 + " goal add --domain employment --text 'Work as a nurse again' --measure 'job offer' --target 'contract signed' --due 2026-12-31 --owner client --client-chose"},

@@ -38,7 +38,6 @@ const brokenCase = "cases/2026-11/2026-11-B4DR2/case.yaml"
 
 var validateSteps = []step{
 	// The input files of earlier parts are not part of the repository.
-	{hide: true, cmd: "git clean -fq intake.yaml typo.yaml"},
 	{text: "`validate` checks every document against its schema and the rules across documents, and prints nothing when all is well; the summary goes to standard error.",
 		cmd: "cases validate"},
 	{text: "Someone edits a case header by hand and makes two mistakes:",
